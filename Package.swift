@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+// The numeric kernels are worthless unoptimised: HandEngine is always built with -O and for a
+// CPU with AVX2/FMA (x86-64-v3), which every machine SnapRate targets has.
+let engineFlags: [SwiftSetting] = [
+    .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"]),
+]
+
+let package = Package(
+    name: "SnapRate",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "snaprate", targets: ["snaprate"]),
+        .library(name: "MediaIngest", targets: ["MediaIngest"]),
+        .library(name: "HandEngine", targets: ["HandEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CFFmpeg",
+            pkgConfig: "libavformat libavcodec libswscale libavutil",
+            providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev", "pkg-config"])]
+        ),
+        .target(
+            name: "MediaIngest",
+            dependencies: ["CFFmpeg", .product(name: "Logging", package: "swift-log")]
+        ),
+        .target(
+            name: "HandEngine",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: engineFlags
+        ),
+        .executableTarget(
+            name: "snaprate",
+            dependencies: [
+                "MediaIngest", "HandEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // Paths to fixtures, the shared gesture set and the built executable, for every test target.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "MediaIngestTests", dependencies: ["MediaIngest", "TestSupport"]),
+        .testTarget(name: "HandEngineTests", dependencies: ["HandEngine", "TestSupport"], resources: [.copy("Reference")]),
+        .testTarget(name: "HandParityTests", dependencies: ["HandEngine", "MediaIngest", "TestSupport"]),
+        .testTarget(name: "SnapRateCLITests", dependencies: ["snaprate", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,22 @@
+/// What the decoder produces and what it refuses.
+public struct DecodeOptions: Sendable {
+    /// The layout of `Frame.pixels`.
+    public var pixelFormat: PixelFormat
+    /// Scale every frame to this size (libswscale, bilinear); nil keeps the stream's size.
+    public var outputSize: (width: Int, height: Int)?
+    /// A stream wider or taller than this is refused before any frame is allocated.
+    public var maxDimension: Int
+    /// Whether a still image (PNG, JPEG) is an acceptable input; clips refuse them.
+    public var acceptStillImages: Bool
+    /// The custom AVIO buffer size.
+    public var ioBufferSize: Int
+
+    public init(pixelFormat: PixelFormat = .rgb24, outputSize: (width: Int, height: Int)? = nil,
+                maxDimension: Int = 4096, acceptStillImages: Bool = false, ioBufferSize: Int = 64 << 10) {
+        self.pixelFormat = pixelFormat
+        self.outputSize = outputSize
+        self.maxDimension = maxDimension
+        self.acceptStillImages = acceptStillImages
+        self.ioBufferSize = ioBufferSize
+    }
+}

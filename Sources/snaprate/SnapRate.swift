@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct SnapRate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snaprate",
+        abstract: "Turns live camera video into thumbs-up / thumbs-down ratings.",
+        subcommands: [SetupCommand.self, AnalyzeCommand.self]
+    )
+}
