@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "snaprate", targets: ["snaprate"]),
         .library(name: "MediaIngest", targets: ["MediaIngest"]),
         .library(name: "HandEngine", targets: ["HandEngine"]),
+        .library(name: "Rating", targets: ["Rating"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,10 +35,14 @@ let package = Package(
             dependencies: [.product(name: "Logging", package: "swift-log")],
             swiftSettings: engineFlags
         ),
+        .target(
+            name: "Rating",
+            dependencies: ["MediaIngest", "HandEngine", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "snaprate",
             dependencies: [
-                "MediaIngest", "HandEngine",
+                "MediaIngest", "HandEngine", "Rating",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -47,6 +52,7 @@ let package = Package(
         .testTarget(name: "MediaIngestTests", dependencies: ["MediaIngest", "TestSupport"]),
         .testTarget(name: "HandEngineTests", dependencies: ["HandEngine", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "HandParityTests", dependencies: ["HandEngine", "MediaIngest", "TestSupport"]),
+        .testTarget(name: "RatingTests", dependencies: ["Rating", "HandEngine", "TestSupport"]),
         .testTarget(name: "SnapRateCLITests", dependencies: ["snaprate", "TestSupport"]),
     ]
 )

@@ -1,29 +1,35 @@
 /// One JSON object on one line, with its keys in the order they were added: output meant to be
 /// read by people and by `jq` alike, where a stable key order helps both.
 struct JSONLine {
-    private var fields: [String] = []
+    private var fields: [(key: String, json: String, plain: String)] = []
 
     init() {}
 
     mutating func add(_ key: String, _ value: String) {
-        fields.append("\(Self.quote(key)):\(Self.quote(value))")
+        fields.append((key, Self.quote(value), value))
     }
 
     mutating func add(_ key: String, _ value: Int) {
-        fields.append("\(Self.quote(key)):\(value)")
+        fields.append((key, "\(value)", "\(value)"))
     }
 
     /// Numbers with a fixed number of decimals; non-finite values become null.
     mutating func add(_ key: String, _ value: Double, decimals: Int = 3) {
-        fields.append("\(Self.quote(key)):\(Self.number(value, decimals: decimals))")
+        let text = Self.number(value, decimals: decimals)
+        fields.append((key, text, text == "null" ? "" : text))
     }
 
     /// A value that is already JSON text.
     mutating func addRaw(_ key: String, _ json: String) {
-        fields.append("\(Self.quote(key)):\(json)")
+        fields.append((key, json, json))
     }
 
-    var text: String { "{" + fields.joined(separator: ",") + "}" }
+    var text: String { "{" + fields.map { "\(Self.quote($0.key)):\($0.json)" }.joined(separator: ",") + "}" }
+
+    /// A field's value as plain text (strings unquoted), for CSV.
+    func value(_ key: String) -> String? {
+        fields.first { $0.key == key }?.plain
+    }
 
     static func number(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return "null" }

@@ -1,0 +1,93 @@
+import Foundation
+import Logging
+
+/// MediaPipe's `HandLandmarkTrackingCpu` for one stream: palm detection → hand ROIs → landmarks,
+/// and in video mode each hand's landmarks give its ROI in the next frame.
+///
+/// The palm detector runs only when fewer than `maxHands` hands were tracked into this frame
+/// (always for photos). Its ROIs and the tracked ones are merged as MediaPipe's association does:
+/// an ROI overlapping an earlier one by IoU > 0.5 replaces it, tracked ROIs coming last so they win.
+///
+/// Not thread-safe; one tracker per stream.
+public final class HandTracker {
+    public let options: HandTrackerOptions
+    private let palmDetector: PalmDetector
+    private let landmarker: HandLandmarker
+    private let rescue: HandRescue?
+    private let logger: Logger
+    /// ROIs for the next frame, from this frame's landmarks (video mode only).
+    private var trackedROIs: [HandROI] = []
+    private var trackedSize: (width: Int, height: Int) = (0, 0)
+
+    /// Palm-detector runs since creation: how often tracking saved one.
+    public private(set) var palmDetectionRuns = 0
+
+    public init(palmDetector: PalmDetector, landmarker: HandLandmarker, options: HandTrackerOptions, logger: Logger) {
+        self.palmDetector = palmDetector
+        self.landmarker = landmarker
+        self.options = options
+        self.logger = logger
+        palmDetector.minScore = options.minDetectionScore
+        rescue = options.rescue.map {
+            HandRescue(options: $0, palmDetector: palmDetector, landmarker: landmarker,
+                       maxHands: options.maxHands, duplicateIoU: options.duplicateIoU)
+        }
+    }
+
+    /// Loads the variant's two models from `models`.
+    public convenience init(variant: ModelVariant, models: ModelDirectory = .standard(),
+                            options: HandTrackerOptions, logger: Logger) throws {
+        let palm = try PalmDetector(model: models.require(.palm(variant)), logger: logger)
+        let landmarker = try HandLandmarker(model: models.require(.landmark(variant)), logger: logger)
+        self.init(palmDetector: palm, landmarker: landmarker, options: options, logger: logger)
+    }
+
+    /// Forgets tracked hands (a new scene or stream).
+    public func reset() {
+        trackedROIs = []
+    }
+
+    /// The hands in `image`, in MediaPipe's order (new detections first, then tracked hands).
+    public func process(_ image: RGBImage) -> [Hand] {
+        if options.mode == .photo || trackedSize != (image.width, image.height) {
+            trackedROIs = []
+            trackedSize = (image.width, image.height)
+        }
+        var candidates: [HandROI] = []
+        var detected = false
+        if trackedROIs.count < options.maxHands {
+            detected = true
+            palmDetectionRuns += 1
+            let palms = palmDetector.detect(in: image).prefix(options.maxHands)
+            candidates = palms.map { HandROI.fromPalm($0, imageWidth: image.width, imageHeight: image.height) }
+        }
+        let rois = Self.associate(candidates + trackedROIs, threshold: options.duplicateIoU)
+
+        var hands: [Hand] = []
+        var next: [HandROI] = []
+        for roi in rois {
+            let hand = landmarker.landmarks(in: image, roi: roi)
+            guard hand.score > options.minPresence else { continue }
+            hands.append(hand)
+            next.append(HandROI.fromLandmarks(hand.landmarks, imageWidth: image.width, imageHeight: image.height))
+        }
+        if options.mode == .video { trackedROIs = next }
+
+        if hands.isEmpty, let rescue, options.mode == .photo {
+            hands = rescue.search(image)
+        }
+        logger.trace("hands", metadata: ["palmDetection": "\(detected)", "hands": "\(hands.count)"])
+        return hands
+    }
+
+    /// MediaPipe's `AssociationNormRectCalculator`: walk the ROIs in order; each one removes every
+    /// ROI already kept that it overlaps by more than `threshold`, then is kept itself.
+    static func associate(_ rois: [HandROI], threshold: Float) -> [HandROI] {
+        var kept: [HandROI] = []
+        for roi in rois {
+            kept.removeAll { $0.iou(roi) > threshold }
+            kept.append(roi)
+        }
+        return kept
+    }
+}

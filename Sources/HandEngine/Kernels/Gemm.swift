@@ -1,0 +1,159 @@
+/// Row-major activations times packed weights, the core of every CONV_2D: a 1x1 convolution is
+/// a GEMM over pixels directly; a KxK one runs it over im2col rows.
+///
+/// Register blocking: 6 pixels x 16 output channels = 12 ymm accumulators, plus 2 weight
+/// registers and 1 broadcast, which fits the 16 ymm registers of AVX2. Accumulators are SIMD8
+/// pairs rather than SIMD16 so that every operation maps to exactly one ymm instruction.
+struct GemmOperands {
+    /// First row of A (one pixel's reduction vector per row).
+    var a: UnsafePointer<Float>
+    var aStride: Int
+    var rows: Int
+    /// Index of A's first row among the output pixels.
+    var firstPixel: Int
+    /// The whole output tensor; row r of A is written to pixel firstPixel + r.
+    var output: UnsafeMutablePointer<Float>
+}
+
+enum Gemm {
+    static let tileRows = 6
+
+    /// Rows are processed in chunks: within a chunk, each 16-channel weight panel is reused for
+    /// every row tile while it is in L1, and the chunk's A rows stay in L1/L2. Short reductions
+    /// get long chunks; long reductions get one tile, whose A rows then stay in L1 instead.
+    static func chunkRows(reduction: Int) -> Int {
+        let tiles = (48 * 1024) / max(reduction * 4 * tileRows, 1)
+        return tileRows * min(max(tiles, 1), 16)
+    }
+
+    /// `bias` is zero-padded to `weights.paddedChannels`.
+    static func run(_ operands: GemmOperands, weights: PackedWeights, bias: UnsafePointer<Float>, epilogue: Epilogue) {
+        let chunk = chunkRows(reduction: weights.reduction)
+        var chunkStart = 0
+        while chunkStart < operands.rows {
+            let chunkEnd = min(chunkStart + chunk, operands.rows)
+            for block in 0..<weights.blockCount {
+                var row = chunkStart
+                while row < chunkEnd {
+                    let rows = min(tileRows, chunkEnd - row)
+                    if weights.outputChannels - block * PackedWeights.block <= 8 {
+                        narrowTile(operands, row: row, rows: rows, block: block, weights: weights, bias: bias)
+                    } else {
+                        tile(operands, row: row, rows: rows, block: block, weights: weights, bias: bias)
+                    }
+                    row += tileRows
+                }
+            }
+            let first = operands.firstPixel + chunkStart
+            epilogue.apply(operands.output, pixels: first..<(operands.firstPixel + chunkEnd))
+            chunkStart = chunkEnd
+        }
+    }
+
+    @inline(__always)
+    private static func rowPointers(_ operands: GemmOperands, row: Int, rows: Int) -> (
+        UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
+        UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>
+    ) {
+        let stride = operands.aStride
+        let a0 = operands.a + row * stride
+        // Rows past the end repeat the last valid row: their results are computed but not stored,
+        // which keeps the inner loop free of row-count branches.
+        return (a0, a0 + min(1, rows - 1) * stride, a0 + min(2, rows - 1) * stride,
+                a0 + min(3, rows - 1) * stride, a0 + min(4, rows - 1) * stride, a0 + min(5, rows - 1) * stride)
+    }
+
+    @inline(__always)
+    private static func tile(
+        _ operands: GemmOperands, row: Int, rows: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>
+    ) {
+        let (a0, a1, a2, a3, a4, a5) = rowPointers(operands, row: row, rows: rows)
+        var b = weights.block(block)
+        let channel = block * PackedWeights.block
+        let biasLow = bias.load8(channel), biasHigh = bias.load8(channel + 8)
+        var c0l = biasLow, c0h = biasHigh, c1l = biasLow, c1h = biasHigh, c2l = biasLow, c2h = biasHigh
+        var c3l = biasLow, c3h = biasHigh, c4l = biasLow, c4h = biasHigh, c5l = biasLow, c5h = biasHigh
+        for index in 0..<weights.reduction {
+            let wl = b.load8(), wh = b.load8(8)
+            var x = SIMD8(repeating: a0[index])
+            c0l = c0l.addingProduct(x, wl); c0h = c0h.addingProduct(x, wh)
+            x = SIMD8(repeating: a1[index])
+            c1l = c1l.addingProduct(x, wl); c1h = c1h.addingProduct(x, wh)
+            x = SIMD8(repeating: a2[index])
+            c2l = c2l.addingProduct(x, wl); c2h = c2h.addingProduct(x, wh)
+            x = SIMD8(repeating: a3[index])
+            c3l = c3l.addingProduct(x, wl); c3h = c3h.addingProduct(x, wh)
+            x = SIMD8(repeating: a4[index])
+            c4l = c4l.addingProduct(x, wl); c4h = c4h.addingProduct(x, wh)
+            x = SIMD8(repeating: a5[index])
+            c5l = c5l.addingProduct(x, wl); c5h = c5h.addingProduct(x, wh)
+            b += PackedWeights.block
+        }
+        let channels = weights.outputChannels
+        let out = operands.output + (operands.firstPixel + row) * channels + channel
+        if channels - channel >= 16 {
+            out.store8(c0l); out.store8(c0h, 8)
+            if rows > 1 { out.store8(c1l, channels); out.store8(c1h, channels + 8) }
+            if rows > 2 { out.store8(c2l, 2 * channels); out.store8(c2h, 2 * channels + 8) }
+            if rows > 3 { out.store8(c3l, 3 * channels); out.store8(c3h, 3 * channels + 8) }
+            if rows > 4 { out.store8(c4l, 4 * channels); out.store8(c4h, 4 * channels + 8) }
+            if rows > 5 { out.store8(c5l, 5 * channels); out.store8(c5h, 5 * channels + 8) }
+        } else {
+            let valid = channels - channel
+            storePartial(c0l, c0h, out, valid)
+            if rows > 1 { storePartial(c1l, c1h, out + channels, valid) }
+            if rows > 2 { storePartial(c2l, c2h, out + 2 * channels, valid) }
+            if rows > 3 { storePartial(c3l, c3h, out + 3 * channels, valid) }
+            if rows > 4 { storePartial(c4l, c4h, out + 4 * channels, valid) }
+            if rows > 5 { storePartial(c5l, c5h, out + 5 * channels, valid) }
+        }
+    }
+
+    /// The last block when at most 8 of its 16 channels are real (e.g. 24 = 16 + 8 channels):
+    /// half the FMAs of a full tile.
+    @inline(__always)
+    private static func narrowTile(
+        _ operands: GemmOperands, row: Int, rows: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>
+    ) {
+        let (a0, a1, a2, a3, a4, a5) = rowPointers(operands, row: row, rows: rows)
+        var b = weights.block(block)
+        let channel = block * PackedWeights.block
+        let start = bias.load8(channel)
+        var c0 = start, c1 = start, c2 = start, c3 = start, c4 = start, c5 = start
+        for index in 0..<weights.reduction {
+            let w = b.load8()
+            c0 = c0.addingProduct(SIMD8(repeating: a0[index]), w)
+            c1 = c1.addingProduct(SIMD8(repeating: a1[index]), w)
+            c2 = c2.addingProduct(SIMD8(repeating: a2[index]), w)
+            c3 = c3.addingProduct(SIMD8(repeating: a3[index]), w)
+            c4 = c4.addingProduct(SIMD8(repeating: a4[index]), w)
+            c5 = c5.addingProduct(SIMD8(repeating: a5[index]), w)
+            b += PackedWeights.block
+        }
+        let channels = weights.outputChannels
+        let out = operands.output + (operands.firstPixel + row) * channels + channel
+        let valid = channels - channel
+        let zero = SIMD8<Float>(repeating: 0)
+        if valid == 8 {
+            out.store8(c0)
+            if rows > 1 { out.store8(c1, channels) }
+            if rows > 2 { out.store8(c2, 2 * channels) }
+            if rows > 3 { out.store8(c3, 3 * channels) }
+            if rows > 4 { out.store8(c4, 4 * channels) }
+            if rows > 5 { out.store8(c5, 5 * channels) }
+        } else {
+            storePartial(c0, zero, out, valid)
+            if rows > 1 { storePartial(c1, zero, out + channels, valid) }
+            if rows > 2 { storePartial(c2, zero, out + 2 * channels, valid) }
+            if rows > 3 { storePartial(c3, zero, out + 3 * channels, valid) }
+            if rows > 4 { storePartial(c4, zero, out + 4 * channels, valid) }
+            if rows > 5 { storePartial(c5, zero, out + 5 * channels, valid) }
+        }
+    }
+
+    /// The first `valid` (< 16) lanes of a block, for channel counts that are not multiples of 16.
+    @inline(never)
+    private static func storePartial(_ low: SIMD8<Float>, _ high: SIMD8<Float>, _ target: UnsafeMutablePointer<Float>, _ valid: Int) {
+        for lane in 0..<valid { target[lane] = lane < 8 ? low[lane] : high[lane - 8] }
+    }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Logging
+
+/// Name and shape of a model input or output.
+public struct TensorInfo: Sendable {
+    public let name: String
+    public let shape: [Int]
+}
+
+/// Runs one .tflite hand model on the CPU. Everything is prepared at load (weights dequantized
+/// and repacked, an arena laid out from tensor lifetimes), so `invoke()` allocates nothing.
+///
+/// Not thread-safe: use one interpreter per stream. Creating several concurrently is safe.
+public final class Interpreter {
+    public let inputs: [TensorInfo]
+    public let outputs: [TensorInfo]
+
+    private let arena: AlignedBuffer
+    private let kernels: [Kernel]
+    private let inputPointers: [UnsafeMutableBufferPointer<Float>]
+    private let outputPointers: [UnsafeBufferPointer<Float>]
+    private let logger: Logger
+
+    public init(model url: URL, logger: Logger = Logger(label: "snaprate.engine")) throws {
+        self.logger = logger
+        let fileName = url.lastPathComponent
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try Data(contentsOf: url, options: .mappedIfSafe))
+        } catch {
+            throw ModelLoadError("cannot read model \(url.path): \(error.localizedDescription)")
+        }
+        let model: TFLiteModel
+        do {
+            model = try TFLiteModel(bytes: bytes)
+        } catch {
+            throw ModelLoadError("\(fileName) is not a valid tflite model: \(error)")
+        }
+        let graph = try GraphBuilder(model: model, fileName: fileName)
+        let nodes = FusionPass(model: model, constants: graph.constants).run(graph.nodes)
+        let plan = try Self.planArena(model: model, nodes: nodes, constants: graph.constants, fileName: fileName)
+        arena = AlignedBuffer(count: plan.size)
+        let base = arena.pointer
+        let offsets = plan.offsets
+        let factory = KernelFactory(model: model, fileName: fileName, constants: graph.constants) { base + offsets[$0]! }
+        kernels = try nodes.map(factory.make)
+        inputs = model.inputs.map { TensorInfo(name: model.tensors[$0].name, shape: model.tensors[$0].shape) }
+        outputs = model.outputs.map { TensorInfo(name: model.tensors[$0].name, shape: model.tensors[$0].shape) }
+        inputPointers = model.inputs.map { UnsafeMutableBufferPointer(start: base + offsets[$0]!, count: factory.count($0)) }
+        outputPointers = model.outputs.map { UnsafeBufferPointer(start: base + offsets[$0]!, count: factory.count($0)) }
+        logger.debug("loaded \(fileName)", metadata: [
+            "ops": "\(model.operators.count)", "kernels": "\(kernels.count)", "arenaBytes": "\(plan.size * 4)",
+        ])
+    }
+
+    public func outputIndex(named name: String) -> Int? {
+        outputs.firstIndex { $0.name == name }
+    }
+
+    /// NHWC float32 storage of input `index`; write the input here before invoke().
+    public func input(_ index: Int) -> UnsafeMutableBufferPointer<Float> {
+        inputPointers[index]
+    }
+
+    public func invoke() {
+        for kernel in kernels { kernel.run() }
+    }
+
+    /// Valid until the next invoke().
+    public func output(_ index: Int) -> UnsafeBufferPointer<Float> {
+        outputPointers[index]
+    }
+
+    /// Lifetimes: graph inputs live from the start and outputs to the end (so inputs survive an
+    /// invoke and outputs can be read after it); every other tensor from its producer to its
+    /// last reader.
+    private static func planArena(
+        model: TFLiteModel, nodes: [GraphNode], constants: ConstantTensors, fileName: String
+    ) throws -> ArenaPlan {
+        var first: [Int: Int] = [:], last: [Int: Int] = [:]
+        func use(_ tensor: Int, at step: Int) {
+            guard tensor >= 0, !constants.isConstant(tensor) else { return }
+            first[tensor] = min(first[tensor] ?? step, step)
+            last[tensor] = max(last[tensor] ?? step, step)
+        }
+        for tensor in model.inputs { use(tensor, at: 0) }
+        for (step, node) in nodes.enumerated() {
+            for tensor in node.reads + node.outputs { use(tensor, at: step) }
+        }
+        for tensor in model.outputs { use(tensor, at: nodes.count) }
+        for tensor in model.inputs { use(tensor, at: nodes.count) }
+        for (tensor, step) in first {
+            let info = model.tensors[tensor]
+            guard info.type == .float32 else {
+                throw ModelLoadError(
+                    "unsupported tensor type \(TensorType.name(ofCode: info.typeCode)) of tensor '\(info.name)' in \(fileName)")
+            }
+            // A tensor read before any node writes it must be a graph input.
+            if !model.inputs.contains(tensor), !nodes.contains(where: { $0.outputs.contains(tensor) }) {
+                throw ModelLoadError("tensor '\(info.name)' is read at step \(step) but never computed in \(fileName)")
+            }
+        }
+        let requests = first.keys.sorted().map { tensor in
+            ArenaPlan.Request(
+                tensor: tensor, size: model.tensors[tensor].shape.reduce(1, *), firstUse: first[tensor]!,
+                lastUse: last[tensor]!)
+        }
+        return ArenaPlan(requests)
+    }
+}

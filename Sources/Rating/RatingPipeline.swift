@@ -1,0 +1,49 @@
+import HandEngine
+import Logging
+import MediaIngest
+
+/// What one frame produced: its class, and the rating it completed, if any.
+public struct FrameOutcome: Sendable {
+    public var time: Double
+    public var frameClass: FrameClass
+    public var rating: RatingEvent?
+    /// Seconds spent in hand detection and classification for this frame.
+    public var detectionSeconds: Double
+}
+
+/// One stream's whole per-frame path: hands, thumb class, smoothing. The same object serves the
+/// offline `analyze` and the live daemon, so the two cannot disagree on the same bytes.
+public final class RatingPipeline {
+    private let tracker: HandTracker
+    private let classifier: ThumbClassifier
+    private var smoother: RatingSmoother
+    private let clock = ContinuousClock()
+
+    public init(tracker: HandTracker, classifier: ThumbClassifier = ThumbClassifier(),
+                smoothing: RatingSmoother.Configuration = RatingSmoother.Configuration()) {
+        self.tracker = tracker
+        self.classifier = classifier
+        self.smoother = RatingSmoother(configuration: smoothing)
+    }
+
+    /// A pipeline for video with the given model variant, from the model folder.
+    public convenience init(variant: ModelVariant, models: ModelDirectory = .standard(),
+                            smoothing: RatingSmoother.Configuration = RatingSmoother.Configuration(),
+                            logger: Logger) throws {
+        let tracker = try HandTracker(variant: variant, models: models, options: .mediaPipeVideo, logger: logger)
+        self.init(tracker: tracker, smoothing: smoothing)
+    }
+
+    /// Runs one RGB24 frame through detection, classification and the smoother.
+    public func process(_ frame: Frame) -> FrameOutcome {
+        precondition(frame.format == .rgb24, "the rating pipeline reads RGB24 frames")
+        let start = clock.now
+        let image = RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels)
+        let hands = tracker.process(image)
+        let frameClass = classifier.classify(hands, width: frame.width, height: frame.height)
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let rating = smoother.observe(frameClass, at: frame.time, detectionSeconds: seconds)
+        return FrameOutcome(time: frame.time, frameClass: frameClass, rating: rating, detectionSeconds: seconds)
+    }
+}

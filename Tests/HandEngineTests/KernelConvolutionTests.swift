@@ -1,0 +1,145 @@
+import XCTest
+@testable import HandEngine
+
+/// CONV_2D and DEPTHWISE_CONV_2D against the naive definition, over the geometries the hand
+/// models use (1x1 GEMM path, 3x3 and 5x5 stride 2 SAME im2col path, VALID) and awkward sizes:
+/// pixel counts that are not a multiple of the 6-row tile, channel counts that are not a
+/// multiple of 16, widths so small that no pixel is an interior one.
+final class KernelConvolutionTests: XCTestCase {
+    private func runConv(
+        height: Int, width: Int, inputChannels: Int, outputChannels: Int, kernel: Int, stride: Int,
+        padding: Padding, fusion: EpilogueFusion = EpilogueFusion(), seed: UInt64 = 1
+    ) -> (actual: [Float], naive: [Float]) {
+        let shape = ImageShape(height: height, width: width, channels: inputChannels)
+        let rows = WindowAxis(input: height, filter: kernel, stride: stride, padding: padding)
+        let columns = WindowAxis(input: width, filter: kernel, stride: stride, padding: padding)
+        let outputShape = ImageShape(height: rows.output, width: columns.output, channels: outputChannels)
+        let input = KernelFixture.values(shape.count, seed: seed)
+        let filter = KernelFixture.values(outputChannels * kernel * kernel * inputChannels, seed: seed + 1)
+        let bias = KernelFixture.values(outputChannels, seed: seed + 2)
+        let inputBuffer = KernelFixture.tensor(input)
+        let outputBuffer = KernelFixture.tensor([Float](repeating: .nan, count: outputShape.count))
+        let kernelObject = Conv2DKernel(
+            input: inputBuffer.pointer, inputShape: shape, output: outputBuffer.pointer, outputShape: outputShape,
+            filter: filter, filterHeight: kernel, filterWidth: kernel, bias: bias, rows: rows, columns: columns,
+            fusion: fusion)
+        kernelObject.run()
+        let naive = KernelFixture.naiveConv(
+            input: input, shape: shape, filter: filter, bias: bias, kh: kernel, kw: kernel,
+            outputChannels: outputChannels, rows: rows, columns: columns, depthwise: false)
+        return (KernelFixture.array(outputBuffer, count: outputShape.count), naive)
+    }
+
+    func testPointwiseConvolutionMatchesDefinition() {
+        for (pixels, inputChannels, outputChannels) in [(7, 5, 3), (13, 32, 32), (25, 24, 36), (6, 16, 108), (1, 3, 17)] {
+            let result = runConv(height: 1, width: pixels, inputChannels: inputChannels, outputChannels: outputChannels,
+                                 kernel: 1, stride: 1, padding: .valid)
+            KernelFixture.assertClose(result.actual, result.naive, "1x1 \(pixels)x\(inputChannels)->\(outputChannels)")
+        }
+    }
+
+    func testStridedSameConvolutionMatchesDefinition() {
+        // The models' first layers: 5x5 and 3x3, stride 2, SAME, on 3 channels (odd and even sizes).
+        for (size, kernel) in [(12, 5), (11, 5), (14, 3), (9, 3)] {
+            let result = runConv(height: size, width: size + 1, inputChannels: 3, outputChannels: 24,
+                                 kernel: kernel, stride: 2, padding: .same)
+            KernelFixture.assertClose(result.actual, result.naive, "\(kernel)x\(kernel) s2 on \(size)")
+        }
+    }
+
+    func testValidPaddingConvolutionMatchesDefinition() {
+        let result = runConv(height: 7, width: 6, inputChannels: 4, outputChannels: 8, kernel: 3, stride: 1, padding: .valid)
+        KernelFixture.assertClose(result.actual, result.naive, "3x3 VALID")
+    }
+
+    func testHandComputedThreeByThreeSame() {
+        // 3x3 input 1..9, all-ones 3x3 filter, bias 0.5: each output is the sum of its clipped
+        // neighbourhood plus 0.5 (corner 1+2+4+5 = 12).
+        let input: [Float] = [1, 2, 3, 4, 5, 6, 7, 8, 9]
+        let rows = WindowAxis(input: 3, filter: 3, stride: 1, padding: .same)
+        let buffer = KernelFixture.tensor(input), out = KernelFixture.tensor([Float](repeating: 0, count: 9))
+        let shape = ImageShape(height: 3, width: 3, channels: 1)
+        Conv2DKernel(input: buffer.pointer, inputShape: shape, output: out.pointer, outputShape: shape,
+                     filter: [Float](repeating: 1, count: 9), filterHeight: 3, filterWidth: 3, bias: [0.5],
+                     rows: rows, columns: rows, fusion: EpilogueFusion()).run()
+        XCTAssertEqual(KernelFixture.array(out, count: 9), [12.5, 21.5, 16.5, 27.5, 45.5, 33.5, 24.5, 39.5, 28.5])
+    }
+
+    func testFusedActivationsAndResiduals() {
+        // RELU6 clamp.
+        var fusion = EpilogueFusion()
+        fusion.activation = .relu6
+        var result = runConv(height: 3, width: 5, inputChannels: 8, outputChannels: 20, kernel: 1, stride: 1,
+                             padding: .valid, fusion: fusion, seed: 7)
+        KernelFixture.assertClose(result.actual, result.naive.map { min(max($0, 0), 6) }, "relu6")
+
+        // Residual with fewer channels (a channel-padded ADD), then PRELU.
+        let pixels = 15, channels = 20, residualChannels = 8
+        let residual = KernelFixture.values(pixels * residualChannels, seed: 11)
+        let residualBuffer = KernelFixture.tensor(residual)
+        let slopes = KernelFixture.values(channels, seed: 12)
+        fusion = EpilogueFusion()
+        fusion.residual = ResidualInput(base: residualBuffer.pointer, channels: residualChannels)
+        fusion.preluSlopes = slopes
+        result = runConv(height: 3, width: 5, inputChannels: 8, outputChannels: channels, kernel: 1, stride: 1,
+                         padding: .valid, fusion: fusion, seed: 7)
+        let expected = result.naive.enumerated().map { index, value -> Float in
+            let pixel = index / channels, channel = index % channels
+            let sum = value + (channel < residualChannels ? residual[pixel * residualChannels + channel] : 0)
+            return sum < 0 ? sum * slopes[channel] : sum
+        }
+        KernelFixture.assertClose(result.actual, expected, "residual + prelu")
+
+        // PRELU then a post-activation add.
+        let post = KernelFixture.values(pixels * channels, seed: 13)
+        let postBuffer = KernelFixture.tensor(post)
+        fusion = EpilogueFusion()
+        fusion.preluSlopes = slopes
+        fusion.postAdd = UnsafePointer(postBuffer.pointer)
+        result = runConv(height: 3, width: 5, inputChannels: 8, outputChannels: channels, kernel: 1, stride: 1,
+                         padding: .valid, fusion: fusion, seed: 7)
+        let expectedPost = result.naive.enumerated().map { index, value -> Float in
+            (value < 0 ? value * slopes[index % channels] : value) + post[index]
+        }
+        KernelFixture.assertClose(result.actual, expectedPost, "prelu + add")
+    }
+
+    func testDepthwiseMatchesDefinition() {
+        let cases: [(size: Int, channels: Int, kernel: Int, stride: Int)] = [
+            (12, 32, 5, 1), (6, 64, 5, 1), (14, 24, 3, 1), (9, 40, 3, 2), (10, 16, 5, 2), (7, 8, 3, 1), (23, 48, 5, 1),
+        ]
+        for test in cases {
+            let shape = ImageShape(height: test.size, width: test.size + 2, channels: test.channels)
+            let rows = WindowAxis(input: shape.height, filter: test.kernel, stride: test.stride, padding: .same)
+            let columns = WindowAxis(input: shape.width, filter: test.kernel, stride: test.stride, padding: .same)
+            let outputShape = ImageShape(height: rows.output, width: columns.output, channels: test.channels)
+            let input = KernelFixture.values(shape.count, seed: 3)
+            let filter = KernelFixture.values(test.kernel * test.kernel * test.channels, seed: 4)
+            let bias = KernelFixture.values(test.channels, seed: 5)
+            let inputBuffer = KernelFixture.tensor(input)
+            let outputBuffer = KernelFixture.tensor([Float](repeating: .nan, count: outputShape.count))
+            var fusion = EpilogueFusion()
+            fusion.activation = .relu6
+            DepthwiseConv2DKernel(
+                input: inputBuffer.pointer, inputShape: shape, output: outputBuffer.pointer, outputShape: outputShape,
+                filter: filter, bias: bias, rows: rows, columns: columns, fusion: fusion
+            ).run()
+            let naive = KernelFixture.naiveConv(
+                input: input, shape: shape, filter: filter, bias: bias, kh: test.kernel, kw: test.kernel,
+                outputChannels: test.channels, rows: rows, columns: columns, depthwise: true)
+            KernelFixture.assertClose(
+                KernelFixture.array(outputBuffer, count: outputShape.count), naive.map { min(max($0, 0), 6) },
+                "depthwise \(test)")
+        }
+    }
+
+    func testSamePaddingGeometryMatchesTFLite() {
+        // TF SAME: out = ceil(in / stride), the odd padding element goes after.
+        let even = WindowAxis(input: 96, filter: 5, stride: 2, padding: .same)
+        XCTAssertEqual([even.output, even.padBefore], [48, 1])
+        let three = WindowAxis(input: 112, filter: 3, stride: 2, padding: .same)
+        XCTAssertEqual([three.output, three.padBefore], [56, 0])
+        let valid = WindowAxis(input: 112, filter: 2, stride: 2, padding: .valid)
+        XCTAssertEqual([valid.output, valid.padBefore], [56, 0])
+    }
+}
