@@ -15,10 +15,14 @@ let package = Package(
         .library(name: "MediaIngest", targets: ["MediaIngest"]),
         .library(name: "HandEngine", targets: ["HandEngine"]),
         .library(name: "Rating", targets: ["Rating"]),
+        .library(name: "RatingStream", targets: ["RatingStream"]),
+        .library(name: "RatingStore", targets: ["RatingStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -39,6 +43,14 @@ let package = Package(
             name: "Rating",
             dependencies: ["MediaIngest", "HandEngine", .product(name: "Logging", package: "swift-log")]
         ),
+        .target(
+            name: "RatingStream",
+            dependencies: [.product(name: "Atomics", package: "swift-atomics")]
+        ),
+        .target(
+            name: "RatingStore",
+            dependencies: ["Rating", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .executableTarget(
             name: "snaprate",
             dependencies: [
@@ -53,6 +65,8 @@ let package = Package(
         .testTarget(name: "HandEngineTests", dependencies: ["HandEngine", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "HandParityTests", dependencies: ["HandEngine", "MediaIngest", "TestSupport"]),
         .testTarget(name: "RatingTests", dependencies: ["Rating", "HandEngine", "TestSupport"]),
+        .testTarget(name: "RatingStreamTests", dependencies: ["RatingStream"]),
+        .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore", "Rating"]),
         .testTarget(name: "SnapRateCLITests", dependencies: ["snaprate", "TestSupport"]),
     ]
 )

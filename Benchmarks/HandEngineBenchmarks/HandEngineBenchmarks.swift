@@ -6,15 +6,24 @@ import HandEngine
 // XNNPACK; Benchmarks/peers/litert_models.py) measured in the same run on the same inputs (the
 // committed reference pictures). Each iteration is one invoke(); it also records its time as a
 // percentage of LiteRT's median (100 = as fast, 150 = the 1.5x budget).
+//
+// Run (quiet machine; models in ~/.cache/snaprate/models or $SNAPRATE_MODELS;
+// `pip install ai-edge-litert numpy` for the peer):
+//
+//     cd Benchmarks
+//     swift package --scratch-path .build-engine-bench benchmark --target HandEngineBenchmarks
+//
+// The peer alone: `python3 Benchmarks/peers/litert_models.py` (median and min ms per model).
 
 let benchmarksFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
 let referenceFolder = benchmarksFolder.deletingLastPathComponent().appendingPathComponent("Tests/HandEngineTests/Reference")
 let percentOfLiteRT = BenchmarkMetric.custom("% of LiteRT time", polarity: .prefersSmaller, useScalingFactor: false)
+let liteRTMicroseconds = BenchmarkMetric.custom("LiteRT median (μs, peer)", polarity: .prefersSmaller, useScalingFactor: false)
 let engines = EngineInstances()
 
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .mallocCountTotal, percentOfLiteRT], timeUnits: .microseconds,
+        metrics: [.wallClock, .mallocCountTotal, percentOfLiteRT, liteRTMicroseconds], timeUnits: .microseconds,
         warmupIterations: 10, maxDuration: .seconds(3), maxIterations: 1000)
 
     for file in [ModelFile.palmLite, .palmFull, .landmarkLite, .landmarkFull] {
@@ -27,6 +36,7 @@ let benchmarks: @Sendable () -> Void = {
             let milliseconds = (ContinuousClock.now - start).milliseconds
             if let peer = engines.liteRTMilliseconds[file], peer > 0 {
                 benchmark.measurement(percentOfLiteRT, Int((100 * milliseconds / peer).rounded()))
+                benchmark.measurement(liteRTMicroseconds, Int((1000 * peer).rounded()))
             }
         } setup: {
             try engines.load(file)

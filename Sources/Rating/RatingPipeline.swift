@@ -30,7 +30,7 @@ public final class RatingPipeline {
     public convenience init(variant: ModelVariant, models: ModelDirectory = .standard(),
                             smoothing: RatingSmoother.Configuration = RatingSmoother.Configuration(),
                             logger: Logger) throws {
-        let tracker = try HandTracker(variant: variant, models: models, options: .mediaPipeVideo, logger: logger)
+        let tracker = try HandTracker(variant: variant, models: models, options: .video, logger: logger)
         self.init(tracker: tracker, smoothing: smoothing)
     }
 
@@ -39,7 +39,7 @@ public final class RatingPipeline {
         precondition(frame.format == .rgb24, "the rating pipeline reads RGB24 frames")
         let start = clock.now
         let image = RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels)
-        let hands = tracker.process(image)
+        let hands = tracker.process(image, time: frame.time)
         let frameClass = classifier.classify(hands, width: frame.width, height: frame.height)
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

@@ -38,6 +38,7 @@ struct HandsCommand: AsyncParsableCommand {
         Bootstrap.logging(level: global.logLevel)
         let logger = Logger(label: "snaprate.hands")
         let directory = model.directory
+        try model.requireFiles()
         let palmDetector = try PalmDetector(model: directory.require(.palm(model.variant)), logger: logger)
         let landmarker = try HandLandmarker(model: directory.require(.landmark(model.variant)), logger: logger)
         // Both trackers share the two models: they run one picture at a time.
@@ -99,5 +100,3 @@ struct HandsCommand: AsyncParsableCommand {
         return object.text
     }
 }
-
-extension ModelVariant: ExpressibleByArgument {}

@@ -25,6 +25,22 @@ final class InterpreterTests: XCTestCase {
         }
     }
 
+    func testElementwiseOpsAreFusedIntoConvolutions() throws {
+        // Palm lite: 119 runtime ops (232 minus 113 folded DEQUANTIZE); all its 25 ADD, 26 PRELU
+        // and 3 PAD ops fold into the convolutions before them, leaving 65 kernels. Landmark
+        // lite: 65 runtime ops, whose 10 ADD fold, leaving 55.
+        XCTAssertEqual(try Interpreter(model: EngineModelFixture.url(.palmLite)).kernelCount, 65)
+        XCTAssertEqual(try Interpreter(model: EngineModelFixture.url(.landmarkLite)).kernelCount, 55)
+    }
+
+    func testKernelProfileNamesEveryKernel() throws {
+        let interpreter = try Interpreter(model: EngineModelFixture.url(.palmLite))
+        let profile = interpreter.profileKernels(repetitions: 1)
+        XCTAssertEqual(profile.count, interpreter.kernelCount)
+        XCTAssertEqual(profile.first?.description, "CONV_2D+PRELU [1, 192, 192, 3] [32, 5, 5, 3] -> [1, 96, 96, 32]")
+        XCTAssertTrue(profile.allSatisfy { $0.milliseconds >= 0 })
+    }
+
     func testInvokeIsRepeatableAndKeepsTheInput() throws {
         let interpreter = try Interpreter(model: EngineModelFixture.url(.landmarkLite))
         let input = interpreter.input(0)

@@ -46,6 +46,29 @@ final class KernelElementwiseTests: XCTestCase {
         XCTAssertEqual(outValid, [7])
     }
 
+    func testMaxPoolVectorPathMatchesDefinition() {
+        // 9 channels: one 8-wide vector plus a scalar tail; 5x5 SAME so edge windows clip.
+        let shape = ImageShape(height: 5, width: 5, channels: 9)
+        let input = KernelFixture.values(shape.count, seed: 21)
+        let axis = WindowAxis(input: 5, filter: 2, stride: 2, padding: .same)
+        let out = run({ MaxPool2DKernel(input: $0, inputShape: shape, output: $1,
+                                        outputShape: ImageShape(height: 3, width: 3, channels: 9),
+                                        rows: axis, columns: axis, activation: .relu6) }, input: input, outputCount: 81)
+        var expected: [Float] = []
+        for y in 0..<3 {
+            for x in 0..<3 {
+                for c in 0..<9 {
+                    var best = -Float.infinity
+                    for iy in (2 * y)..<min(2 * y + 2, 5) {
+                        for ix in (2 * x)..<min(2 * x + 2, 5) { best = max(best, input[(iy * 5 + ix) * 9 + c]) }
+                    }
+                    expected.append(min(max(best, 0), 6))
+                }
+            }
+        }
+        XCTAssertEqual(out, expected)
+    }
+
     func testPadAppendsZeroChannels() {
         let out = run({ PadKernel(input: $0, inputShape: ImageShape(height: 1, width: 2, channels: 2), output: $1,
                                   outputShape: ImageShape(height: 1, width: 2, channels: 4), before: (0, 0, 0)) },

@@ -18,6 +18,9 @@ public final class HandTracker {
     /// ROIs for the next frame, from this frame's landmarks (video mode only).
     private var trackedROIs: [HandROI] = []
     private var trackedSize: (width: Int, height: Int) = (0, 0)
+    /// Media time of the last palm detection and of the last rescue search (video mode).
+    private var lastPalmSearch: Double?
+    private var lastRescue: Double?
 
     /// Palm-detector runs since creation: how often tracking saved one.
     public private(set) var palmDetectionRuns = 0
@@ -45,18 +48,24 @@ public final class HandTracker {
     /// Forgets tracked hands (a new scene or stream).
     public func reset() {
         trackedROIs = []
+        lastPalmSearch = nil
+        lastRescue = nil
+        rescue?.reset()
     }
 
     /// The hands in `image`, in MediaPipe's order (new detections first, then tracked hands).
-    public func process(_ image: RGBImage) -> [Hand] {
+    /// `time` is the frame's media time, which paces the searches of `palmSearchInterval` and
+    /// `rescueInterval` in video mode; without it every frame searches.
+    public func process(_ image: RGBImage, time: Double? = nil) -> [Hand] {
         if options.mode == .photo || trackedSize != (image.width, image.height) {
             trackedROIs = []
             trackedSize = (image.width, image.height)
         }
         var candidates: [HandROI] = []
         var detected = false
-        if trackedROIs.count < options.maxHands {
+        if trackedROIs.count < options.maxHands && palmSearchDue(at: time) {
             detected = true
+            lastPalmSearch = time
             palmDetectionRuns += 1
             let palms = palmDetector.detect(in: image).prefix(options.maxHands)
             candidates = palms.map { HandROI.fromPalm($0, imageWidth: image.width, imageHeight: image.height) }
@@ -73,11 +82,31 @@ public final class HandTracker {
         }
         if options.mode == .video { trackedROIs = next }
 
-        if hands.isEmpty, let rescue, options.mode == .photo {
-            hands = rescue.search(image)
+        if hands.isEmpty, let rescue, rescueDue(at: time) {
+            lastRescue = time
+            // Video searches a slice of the squares each time, to bound a frame's delay.
+            hands = rescue.search(image, sliced: options.mode == .video)
+            if options.mode == .video {
+                trackedROIs = hands.map { HandROI.fromLandmarks($0.landmarks, imageWidth: image.width, imageHeight: image.height) }
+            }
         }
         logger.trace("hands", metadata: ["palmDetection": "\(detected)", "hands": "\(hands.count)"])
         return hands
+    }
+
+    /// Whether the palm detector should run: always with no hand tracked or no clock, else once
+    /// per `palmSearchInterval`.
+    private func palmSearchDue(at time: Double?) -> Bool {
+        guard !trackedROIs.isEmpty, let interval = options.palmSearchInterval, let time, let last = lastPalmSearch else {
+            return true
+        }
+        return time - last >= interval || time < last
+    }
+
+    private func rescueDue(at time: Double?) -> Bool {
+        guard options.mode == .video else { return true }
+        guard let time, let last = lastRescue else { return true }
+        return time - last >= options.rescueInterval || time < last
     }
 
     /// MediaPipe's `AssociationNormRectCalculator`: walk the ROIs in order; each one removes every

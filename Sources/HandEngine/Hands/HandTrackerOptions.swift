@@ -16,13 +16,19 @@ public struct HandTrackerOptions: Sendable {
     public var minPresence: Float = 0.5
     /// Overlapping hand ROIs (IoU above this, rotation ignored) are the same hand; the later one wins.
     public var duplicateIoU: Float = 0.5
-    /// Extra search when the palm detector finds nothing in a photo (beyond MediaPipe); nil keeps
-    /// plain MediaPipe semantics.
+    /// Extra search when the palm detector finds nothing (beyond MediaPipe); nil keeps plain
+    /// MediaPipe semantics.
     public var rescue: HandRescue.Options?
+    /// Video: while at least one hand is tracked, look for more with the palm detector only this
+    /// often (media seconds) instead of on every frame. nil is MediaPipe's every frame.
+    public var palmSearchInterval: Double?
+    /// Video: with no hand in sight, run the rescue search at most this often (media seconds).
+    public var rescueInterval: Double = 0.5
 
-    public init(mode: Mode, rescue: HandRescue.Options? = nil) {
+    public init(mode: Mode, rescue: HandRescue.Options? = nil, palmSearchInterval: Double? = nil) {
         self.mode = mode
         self.rescue = rescue
+        self.palmSearchInterval = palmSearchInterval
     }
 
     /// MediaPipe Hands exactly, as the parity test runs it.
@@ -30,4 +36,9 @@ public struct HandTrackerOptions: Sendable {
     public static let mediaPipeVideo = HandTrackerOptions(mode: .video)
     /// SnapRate's default for photos: MediaPipe plus the rescue search.
     public static let photo = HandTrackerOptions(mode: .photo, rescue: HandRescue.Options())
+    /// SnapRate's default for video: a tracked hand is followed by the landmark model alone, and a
+    /// second hand is looked for five times a second rather than on every frame (the smoother
+    /// needs half a second of a gesture anyway); the rescue search runs twice a second while no
+    /// hand is in sight.
+    public static let video = HandTrackerOptions(mode: .video, rescue: HandRescue.Options(), palmSearchInterval: 0.2)
 }

@@ -12,6 +12,8 @@ final class Conv2DKernel: Kernel {
     private let biasStorage: AlignedBuffer
     private let epilogue: Epilogue
     private let scratch: AlignedBuffer?
+    /// Output columns whose window lies entirely inside the input row.
+    private let interiorColumns: Range<Int>
     /// Keeps the PRELU slopes that `epilogue` points to alive.
     private let fusion: EpilogueFusion
 
@@ -36,7 +38,12 @@ final class Conv2DKernel: Kernel {
         self.fusion = fusion
         let direct = filterHeight == 1 && filterWidth == 1 && rows.stride == 1 && columns.stride == 1
             && rows.padBefore == 0 && columns.padBefore == 0
-        scratch = direct ? nil : AlignedBuffer(count: outputShape.width * reduction)
+        scratch = direct ? nil : AlignedBuffer(count: outputShape.width * reduction + 8)
+        let span = (columns.filter - 1) * columns.dilation + 1
+        let inside = (0..<outputShape.width).filter {
+            $0 * columns.stride - columns.padBefore >= 0 && $0 * columns.stride - columns.padBefore + span <= inputShape.width
+        }
+        interiorColumns = inside.isEmpty ? 0..<0 : inside.first!..<(inside.last! + 1)
     }
 
     func run() {
@@ -46,26 +53,54 @@ final class Conv2DKernel: Kernel {
             Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue)
             return
         }
+        let width = outputShape.width
         for y in 0..<outputShape.height {
-            gatherRow(y, into: scratch.pointer)
-            let operands = GemmOperands(
-                a: scratch.pointer, aStride: weights.reduction, rows: outputShape.width,
-                firstPixel: y * outputShape.width, output: output)
+            let (ky0, ky1, originY) = rows.validTaps(at: y)
+            guard rows.dilation == 1, columns.dilation == 1, ky0 == 0, ky1 == rows.filter, !interiorColumns.isEmpty else {
+                gemmGathered(y: y, columns: 0..<width, scratch: scratch.pointer)
+                continue
+            }
+            // Interior pixels read their windows in place: one run of KW*IC floats per filter
+            // row, the next filter row one input row further.
+            gemmGathered(y: y, columns: 0..<interiorColumns.lowerBound, scratch: scratch.pointer)
+            let rowStride = inputShape.width * inputShape.channels
+            let first = interiorColumns.lowerBound
+            var operands = GemmOperands(
+                a: input + originY * rowStride + (first * columns.stride - columns.padBefore) * inputShape.channels,
+                aStride: columns.stride * inputShape.channels, rows: interiorColumns.count,
+                firstPixel: y * width + first, output: output)
+            operands.segments = rows.filter
+            operands.segmentStride = rowStride
             Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue)
+            gemmGathered(y: y, columns: interiorColumns.upperBound..<width, scratch: scratch.pointer)
         }
+    }
+
+    /// Output pixels `columns` of row `y` through an im2col copy (windows clipped by padding).
+    private func gemmGathered(y: Int, columns range: Range<Int>, scratch: UnsafeMutablePointer<Float>) {
+        guard !range.isEmpty else { return }
+        gatherRow(y, columns: range, into: scratch)
+        let operands = GemmOperands(
+            a: scratch, aStride: weights.reduction, rows: range.count,
+            firstPixel: y * outputShape.width + range.lowerBound, output: output)
+        Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue)
     }
 
     /// im2col for output row `y`: per output pixel, the KH*KW*IC window values in filter order.
     /// With dilation 1 the taps of one filter row are adjacent input pixels, so each filter row
     /// is one contiguous run (zeros where the window leaves the input).
-    private func gatherRow(_ y: Int, into destination: UnsafeMutablePointer<Float>) {
+    private func gatherRow(_ y: Int, columns range: Range<Int>, into destination: UnsafeMutablePointer<Float>) {
         let channels = inputShape.channels
         let reduction = weights.reduction
         let kh = rows.filter, kw = columns.filter
         let originY = y * rows.stride - rows.padBefore
-        for x in 0..<outputShape.width {
-            let (kx0, kx1, originX) = columns.validTaps(at: x)
-            var target = destination + x * reduction
+        let fullWindow = (columns.filter - 1) * columns.dilation + 1
+        for x in range {
+            let left = x * columns.stride - columns.padBefore
+            // Most pixels see their whole window: skip the clipping arithmetic for them.
+            let (kx0, kx1, originX) = left >= 0 && left + fullWindow <= inputShape.width
+                ? (0, kw, left) : columns.validTaps(at: x)
+            var target = destination + (x - range.lowerBound) * reduction
             for ky in 0..<kh {
                 let iy = originY + ky * rows.dilation
                 guard iy >= 0 && iy < inputShape.height && kx0 < kx1 else {
@@ -73,12 +108,25 @@ final class Conv2DKernel: Kernel {
                     target += kw * channels
                     continue
                 }
-                if columns.dilation == 1 {
+                if columns.dilation == 1 && kx0 == 0 && kx1 == kw {
+                    let source = input + (iy * inputShape.width + originX) * channels
+                    var index = 0
+                    while index < kw * channels {
+                        target.store8(source.load8(index), index)
+                        index += 8
+                    }
+                } else if columns.dilation == 1 {
                     Self.fill(target, count: kx0 * channels)
                     let run = (kx1 - kx0) * channels
                     let source = input + (iy * inputShape.width + originX + kx0) * channels
                     let start = target + kx0 * channels
-                    for index in 0..<run { start[index] = source[index] }
+                    // Eight floats at a time; the last vector may spill up to 7 floats past the
+                    // run, into the next run (written right after) or the scratch's slack.
+                    var index = 0
+                    while index < run {
+                        start.store8(source.load8(index), index)
+                        index += 8
+                    }
                     Self.fill(start + run, count: (kw - kx1) * channels)
                 } else {
                     for kx in 0..<kw {

@@ -48,6 +48,32 @@ struct Epilogue {
     }
 }
 
+extension Epilogue {
+    /// Finishes channels `group` of `pixels` (for kernels that sweep channel groups).
+    func apply(_ output: UnsafeMutablePointer<Float>, pixels: Range<Int>, channels group: Range<Int>) {
+        if group == 0..<channels { return apply(output, pixels: pixels) }
+        if isIdentity || pixels.isEmpty || group.isEmpty { return }
+        for pixel in pixels {
+            let values = output + pixel * channels + group.lowerBound
+            if let residual, group.lowerBound < residual.channels {
+                let count = min(group.upperBound, residual.channels) - group.lowerBound
+                Vector.add(values, residual.base + pixel * residual.channels + group.lowerBound, count: count)
+            }
+            switch activation {
+            case .none:
+                break
+            case let .clamp(lower, upper):
+                Vector.clamp(values, count: group.count, lower: lower, upper: upper)
+            case let .prelu(slopes):
+                Vector.prelu(values, slopes: slopes + group.lowerBound, count: group.count)
+            }
+            if let postAdd {
+                Vector.add(values, postAdd + pixel * channels + group.lowerBound, count: group.count)
+            }
+        }
+    }
+}
+
 /// A tensor added into a convolution's output. It may have fewer channels than the output: the
 /// palm model adds a channel-padded (PAD op) max-pool result, whose padding is zeros.
 struct ResidualInput {

@@ -13,6 +13,11 @@ struct GemmOperands {
     var firstPixel: Int
     /// The whole output tensor; row r of A is written to pixel firstPixel + r.
     var output: UnsafeMutablePointer<Float>
+    /// A row may be split into `segments` equal runs, `segmentStride` floats apart: a KxK
+    /// convolution then reads its windows straight from the NHWC input (one run per filter row)
+    /// instead of from an im2col copy.
+    var segments = 1
+    var segmentStride = 0
 }
 
 enum Gemm {
@@ -32,10 +37,21 @@ enum Gemm {
         var chunkStart = 0
         while chunkStart < operands.rows {
             let chunkEnd = min(chunkStart + chunk, operands.rows)
+            // A lone last row (49 = 8 x 6 + 1 pixels on 7x7 maps) would cost a whole 6-row tile
+            // per block: give it a one-row kernel over four blocks at a time instead.
+            let loneRow = (chunkEnd - chunkStart) % tileRows == 1 ? chunkEnd - 1 : nil
+            var firstTileBlock = 0
+            if let loneRow {
+                while (firstTileBlock + 4) * PackedWeights.block <= weights.outputChannels {
+                    singleRow(operands, row: loneRow, block: firstTileBlock, weights: weights, bias: bias)
+                    firstTileBlock += 4
+                }
+            }
             for block in 0..<weights.blockCount {
                 var row = chunkStart
-                while row < chunkEnd {
-                    let rows = min(tileRows, chunkEnd - row)
+                let end = loneRow != nil && block < firstTileBlock ? chunkEnd - 1 : chunkEnd
+                while row < end {
+                    let rows = min(tileRows, end - row)
                     if weights.outputChannels - block * PackedWeights.block <= 8 {
                         narrowTile(operands, row: row, rows: rows, block: block, weights: weights, bias: bias)
                     } else {
@@ -51,7 +67,7 @@ enum Gemm {
     }
 
     @inline(__always)
-    private static func rowPointers(_ operands: GemmOperands, row: Int, rows: Int) -> (
+    static func rowPointers(_ operands: GemmOperands, row: Int, rows: Int) -> (
         UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>,
         UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>
     ) {
@@ -67,13 +83,15 @@ enum Gemm {
     private static func tile(
         _ operands: GemmOperands, row: Int, rows: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>
     ) {
-        let (a0, a1, a2, a3, a4, a5) = rowPointers(operands, row: row, rows: rows)
+        var (a0, a1, a2, a3, a4, a5) = rowPointers(operands, row: row, rows: rows)
         var b = weights.block(block)
         let channel = block * PackedWeights.block
         let biasLow = bias.load8(channel), biasHigh = bias.load8(channel + 8)
         var c0l = biasLow, c0h = biasHigh, c1l = biasLow, c1h = biasHigh, c2l = biasLow, c2h = biasHigh
         var c3l = biasLow, c3h = biasHigh, c4l = biasLow, c4h = biasHigh, c5l = biasLow, c5h = biasHigh
-        for index in 0..<weights.reduction {
+        let run = weights.reduction / operands.segments
+        for _ in 0..<operands.segments {
+        for index in 0..<run {
             let wl = b.load8(), wh = b.load8(8)
             var x = SIMD8(repeating: a0[index])
             c0l = c0l.addingProduct(x, wl); c0h = c0h.addingProduct(x, wh)
@@ -88,6 +106,9 @@ enum Gemm {
             x = SIMD8(repeating: a5[index])
             c5l = c5l.addingProduct(x, wl); c5h = c5h.addingProduct(x, wh)
             b += PackedWeights.block
+        }
+        let step = operands.segmentStride
+        a0 += step; a1 += step; a2 += step; a3 += step; a4 += step; a5 += step
         }
         let channels = weights.outputChannels
         let out = operands.output + (operands.firstPixel + row) * channels + channel
@@ -107,53 +128,5 @@ enum Gemm {
             if rows > 4 { storePartial(c4l, c4h, out + 4 * channels, valid) }
             if rows > 5 { storePartial(c5l, c5h, out + 5 * channels, valid) }
         }
-    }
-
-    /// The last block when at most 8 of its 16 channels are real (e.g. 24 = 16 + 8 channels):
-    /// half the FMAs of a full tile.
-    @inline(__always)
-    private static func narrowTile(
-        _ operands: GemmOperands, row: Int, rows: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>
-    ) {
-        let (a0, a1, a2, a3, a4, a5) = rowPointers(operands, row: row, rows: rows)
-        var b = weights.block(block)
-        let channel = block * PackedWeights.block
-        let start = bias.load8(channel)
-        var c0 = start, c1 = start, c2 = start, c3 = start, c4 = start, c5 = start
-        for index in 0..<weights.reduction {
-            let w = b.load8()
-            c0 = c0.addingProduct(SIMD8(repeating: a0[index]), w)
-            c1 = c1.addingProduct(SIMD8(repeating: a1[index]), w)
-            c2 = c2.addingProduct(SIMD8(repeating: a2[index]), w)
-            c3 = c3.addingProduct(SIMD8(repeating: a3[index]), w)
-            c4 = c4.addingProduct(SIMD8(repeating: a4[index]), w)
-            c5 = c5.addingProduct(SIMD8(repeating: a5[index]), w)
-            b += PackedWeights.block
-        }
-        let channels = weights.outputChannels
-        let out = operands.output + (operands.firstPixel + row) * channels + channel
-        let valid = channels - channel
-        let zero = SIMD8<Float>(repeating: 0)
-        if valid == 8 {
-            out.store8(c0)
-            if rows > 1 { out.store8(c1, channels) }
-            if rows > 2 { out.store8(c2, 2 * channels) }
-            if rows > 3 { out.store8(c3, 3 * channels) }
-            if rows > 4 { out.store8(c4, 4 * channels) }
-            if rows > 5 { out.store8(c5, 5 * channels) }
-        } else {
-            storePartial(c0, zero, out, valid)
-            if rows > 1 { storePartial(c1, zero, out + channels, valid) }
-            if rows > 2 { storePartial(c2, zero, out + 2 * channels, valid) }
-            if rows > 3 { storePartial(c3, zero, out + 3 * channels, valid) }
-            if rows > 4 { storePartial(c4, zero, out + 4 * channels, valid) }
-            if rows > 5 { storePartial(c5, zero, out + 5 * channels, valid) }
-        }
-    }
-
-    /// The first `valid` (< 16) lanes of a block, for channel counts that are not multiples of 16.
-    @inline(never)
-    private static func storePartial(_ low: SIMD8<Float>, _ high: SIMD8<Float>, _ target: UnsafeMutablePointer<Float>, _ valid: Int) {
-        for lane in 0..<valid { target[lane] = lane < 8 ? low[lane] : high[lane - 8] }
     }
 }

@@ -41,7 +41,8 @@ struct FusionPass {
                nodes[addIndex].inputs.count == 2, model.tensors[nodes[addIndex].outputs[0]].shape == shape {
                 let add = nodes[addIndex]
                 var other = add.inputs[0] == output ? add.inputs[1] : add.inputs[0]
-                if other != output, !constants.isConstant(other) {
+                // Same-shape adds only (a broadcasting ADD stays a separate op, and fails at load).
+                if other != output, !constants.isConstant(other), model.tensors[other].shape == shape {
                     // A channel-only PAD feeding the ADD becomes a narrower residual.
                     if let padIndex = producer[other], let pad = slots[padIndex], case .pad = pad.kind,
                        soleReader(of: other) == addIndex, isChannelTailPad(pad) {
@@ -56,7 +57,7 @@ struct FusionPass {
                 }
             }
             // … → PRELU, when no clamp is already fused.
-            if conv.activationIsNone, let preluIndex = soleReader(of: output), case .prelu = nodes[preluIndex].kind,
+            if conv.isConvolutionWithoutActivation, let preluIndex = soleReader(of: output), case .prelu = nodes[preluIndex].kind,
                nodes[preluIndex].inputs[0] == output, constants.floats[nodes[preluIndex].inputs[1]]?.count == shape.last {
                 conv.fusion.preluSlopes = nodes[preluIndex].inputs[1]
                 absorbed.append(preluIndex)
@@ -68,7 +69,7 @@ struct FusionPass {
                    model.tensors[nodes[addIndex].outputs[0]].shape == shape {
                     let add = nodes[addIndex]
                     let other = add.inputs[0] == output ? add.inputs[1] : add.inputs[0]
-                    if other != output, !constants.isConstant(other) {
+                    if other != output, !constants.isConstant(other), model.tensors[other].shape == shape {
                         conv.fusion.postAdd = other
                         absorbed.append(addIndex)
                         output = add.outputs[0]
@@ -96,13 +97,6 @@ struct FusionPass {
 
 extension GraphNode {
     var isConvolutionWithoutActivation: Bool {
-        switch kind {
-        case let .conv2D(options), let .depthwiseConv2D(options): options.activation == .none
-        default: false
-        }
-    }
-
-    var activationIsNone: Bool {
         switch kind {
         case let .conv2D(options), let .depthwiseConv2D(options): options.activation == .none
         default: false

@@ -65,7 +65,12 @@ struct GraphBuilder {
             case .concatenation:
                 kind = .concatenation(axis: try op.concatenationAxis(), activation: try op.fusedActivation(field: 1))
             case .mean: kind = .mean(keepDims: try op.keepDims())
-            case .fullyConnected: kind = .fullyConnected(try op.fusedActivation(field: 0))
+            case .fullyConnected:
+                let format = try op.fullyConnectedFormat()
+                guard format.weightsFormat == 0 else {
+                    throw ModelLoadError("unsupported FULLY_CONNECTED weights format \(format.weightsFormat) (op \(index)) in \(fileName)")
+                }
+                kind = .fullyConnected(try op.fusedActivation(field: 0))
             case .logistic: kind = .logistic
             }
         } catch let error as ModelLoadError {

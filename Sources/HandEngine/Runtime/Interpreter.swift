@@ -17,6 +17,8 @@ public final class Interpreter {
 
     private let arena: AlignedBuffer
     private let kernels: [Kernel]
+    /// What each kernel runs, for profiles: op name, fused ops and output shape.
+    let kernelDescriptions: [String]
     private let inputPointers: [UnsafeMutableBufferPointer<Float>]
     private let outputPointers: [UnsafeBufferPointer<Float>]
     private let logger: Logger
@@ -44,6 +46,12 @@ public final class Interpreter {
         let offsets = plan.offsets
         let factory = KernelFactory(model: model, fileName: fileName, constants: graph.constants) { base + offsets[$0]! }
         kernels = try nodes.map(factory.make)
+        kernelDescriptions = nodes.map { node in
+            let fused = [node.fusion.residual.map { _ in "+ADD" }, node.fusion.preluSlopes.map { _ in "+PRELU" },
+                         node.fusion.postAdd.map { _ in "+ADD" }].compactMap { $0 }.joined()
+            let shapes = node.inputs.filter { $0 >= 0 }.prefix(2).map { "\(model.tensors[$0].shape)" }.joined(separator: " ")
+            return "\(node.name)\(fused) \(shapes) -> \(model.tensors[node.outputs[0]].shape)"
+        }
         inputs = model.inputs.map { TensorInfo(name: model.tensors[$0].name, shape: model.tensors[$0].shape) }
         outputs = model.outputs.map { TensorInfo(name: model.tensors[$0].name, shape: model.tensors[$0].shape) }
         inputPointers = model.inputs.map { UnsafeMutableBufferPointer(start: base + offsets[$0]!, count: factory.count($0)) }
@@ -64,6 +72,12 @@ public final class Interpreter {
 
     public func invoke() {
         for kernel in kernels { kernel.run() }
+    }
+
+    var kernelCount: Int { kernels.count }
+
+    func runKernel(_ index: Int) {
+        kernels[index].run()
     }
 
     /// Valid until the next invoke().

@@ -42,7 +42,7 @@ extension KernelFactory {
         let inputShape = try image(node.inputs[0], of: node)
         let outputShape = try image(node.outputs[0], of: node)
         let filterShape = shape(node.inputs[1])
-        guard inputShape.channels == outputShape.channels, options.depthMultiplier == 1 || inputShape.channels == outputShape.channels,
+        guard inputShape.channels == outputShape.channels,
               filterShape.count == 4, filterShape[0] == 1, filterShape[3] == outputShape.channels else {
             throw fail(node, "only depth multiplier 1 is supported (filter \(filterShape), \(inputShape) -> \(outputShape))")
         }

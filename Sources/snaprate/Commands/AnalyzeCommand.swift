@@ -40,6 +40,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     func run() async throws {
         Bootstrap.logging(level: global.logLevel)
         let logger = Logger(label: "snaprate.analyze")
+        try models.requireFiles()
         let writer = RecordWriter(format: format)
         let progress = Progress(total: paths.count)
         writer.writeHeader()

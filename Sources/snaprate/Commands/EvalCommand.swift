@@ -33,19 +33,15 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         Bootstrap.logging(level: global.logLevel)
         let logger = Logger(label: "snaprate.eval")
+        try models.requireFiles()
         let dataSet = try GestureDataSet(root: URL(fileURLWithPath: directory, isDirectory: true))
         let evaluator = Evaluator(variant: models.variant, models: models.directory, logger: logger)
-        do {
-            let photos = try await evaluator.scorePhotos(dataSet.photos)
-            let clips = try await evaluator.scoreClips(dataSet.clips)
-            let report = EvaluationReport(variant: models.variant, photos: photos, clips: clips)
-            for line in report.lines(listErrors: listErrors) { Console.out(line) }
-            if let minF1, report.matrix.macroF1 < minF1 {
-                Console.error("macro-F1 \(String(format: "%.3f", report.matrix.macroF1)) is below --min-f1 \(minF1)")
-                throw ExitCode(1)
-            }
-        } catch let error as ModelMissing {
-            Console.error("\(error)")
+        let photos = try await evaluator.scorePhotos(dataSet.photos)
+        let clips = try await evaluator.scoreClips(dataSet.clips)
+        let report = EvaluationReport(variant: models.variant, photos: photos, clips: clips)
+        for line in report.lines(listErrors: listErrors) { Console.out(line) }
+        if let minF1, report.matrix.macroF1 < minF1 {
+            Console.error("macro-F1 \(String(format: "%.3f", report.matrix.macroF1)) is below --min-f1 \(minF1)")
             throw ExitCode(1)
         }
     }

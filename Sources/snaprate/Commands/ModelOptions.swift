@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import HandEngine
 
-// ModelVariant is ExpressibleByArgument (declared beside HandsCommand).
+extension ModelVariant: ExpressibleByArgument {}
 
 /// The model flags every command that runs the hand engine shares.
 struct ModelOptions: ParsableArguments {
@@ -14,5 +14,17 @@ struct ModelOptions: ParsableArguments {
 
     var directory: ModelDirectory {
         folder.map { ModelDirectory(url: URL(fileURLWithPath: $0, isDirectory: true)) } ?? .standard()
+    }
+
+    /// Exits with a one-line message naming `snaprate setup` when either model of the variant is
+    /// missing, before any source is read.
+    func requireFiles() throws(ExitCode) {
+        do {
+            _ = try directory.require(.palm(variant))
+            _ = try directory.require(.landmark(variant))
+        } catch {
+            Console.error("\(error)")
+            throw ExitCode(1)
+        }
     }
 }

@@ -1,0 +1,24 @@
+import Foundation
+
+/// Where ratings and stream sessions are kept for the organisers' analytics. The rest of SnapRate
+/// talks to this protocol only, so SQLite (one node) and PostgreSQL (several) are interchangeable.
+public protocol RatingStore: Sendable {
+    /// Stores ratings in one transaction and returns them with their sequence numbers, in order.
+    func append(_ ratings: [NewRating]) async throws -> [RatingRecord]
+
+    /// Ratings with a sequence number above `sequence`, oldest first, optionally of one kiosk.
+    func ratings(after sequence: Int64, kiosk: String?, limit: Int) async throws -> [RatingRecord]
+
+    /// The highest sequence number stored, 0 when there is none.
+    func latestSequence() async throws -> Int64
+
+    /// Up and down counts per kiosk, optionally for one event.
+    func summary(event: String?) async throws -> [KioskSummary]
+
+    func startSession(_ session: StreamSessionRecord) async throws
+    func endSession(id: UUID, ended: Date, framesDecoded: Int, decodeErrors: Int, reason: String) async throws
+    func sessions(kiosk: String?) async throws -> [StreamSessionRecord]
+
+    /// Deletes ratings and ended sessions older than `date`; returns how many ratings went.
+    func purge(before date: Date) async throws -> Int
+}

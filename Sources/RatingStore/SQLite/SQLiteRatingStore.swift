@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import Rating
+
+/// The default store: one SQLite file in WAL mode (readers never wait for the writer), through GRDB.
+public final class SQLiteRatingStore: RatingStore {
+    private let pool: DatabasePool
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(5)
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    /// The schema versions applied to this database, oldest first.
+    public func appliedMigrations() async throws -> [String] {
+        try await pool.read { db in try SQLiteSchema.migrator.appliedMigrations(db) }
+    }
+
+    public func append(_ ratings: [NewRating]) async throws -> [RatingRecord] {
+        guard !ratings.isEmpty else { return [] }
+        return try await pool.write { db in
+            try ratings.map { rating in
+                try db.execute(sql: """
+                    INSERT INTO ratings (event, kiosk, session, rating, confidence, media_time, wall_time, latency_ms, model)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [rating.event, rating.kiosk, rating.session.uuidString, rating.rating.rawValue,
+                                     Double(rating.confidence), rating.mediaTime, rating.wallTime.timeIntervalSince1970,
+                                     rating.latencyMilliseconds, rating.model])
+                return RatingRecord(sequence: db.lastInsertedRowID, rating: rating)
+            }
+        }
+    }
+
+    public func ratings(after sequence: Int64, kiosk: String?, limit: Int) async throws -> [RatingRecord] {
+        try await pool.read { db in
+            let rows: [Row]
+            if let kiosk {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM ratings WHERE seq > ? AND kiosk = ? ORDER BY seq LIMIT ?",
+                                        arguments: [sequence, kiosk, limit])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM ratings WHERE seq > ? ORDER BY seq LIMIT ?",
+                                        arguments: [sequence, limit])
+            }
+            return try rows.map(Self.record)
+        }
+    }
+
+    public func latestSequence() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM ratings") ?? 0 }
+    }
+
+    public func summary(event: String?) async throws -> [KioskSummary] {
+        try await pool.read { db in
+            let sql = """
+                SELECT kiosk, SUM(rating = 'up') AS up, SUM(rating = 'down') AS down FROM ratings
+                \(event == nil ? "" : "WHERE event = ?") GROUP BY kiosk ORDER BY kiosk
+                """
+            let arguments: StatementArguments = event.map { [$0] } ?? []
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                KioskSummary(kiosk: row["kiosk"], up: row["up"], down: row["down"])
+            }
+        }
+    }
+
+    public func startSession(_ session: StreamSessionRecord) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO sessions (id, event, kiosk, started, frames, decode_errors) VALUES (?, ?, ?, ?, 0, 0)
+                """, arguments: [session.id.uuidString, session.event, session.kiosk, session.started.timeIntervalSince1970])
+        }
+    }
+
+    public func endSession(id: UUID, ended: Date, framesDecoded: Int, decodeErrors: Int, reason: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE sessions SET ended = ?, frames = ?, decode_errors = ?, end_reason = ? WHERE id = ?
+                """, arguments: [ended.timeIntervalSince1970, framesDecoded, decodeErrors, reason, id.uuidString])
+        }
+    }
+
+    public func sessions(kiosk: String?) async throws -> [StreamSessionRecord] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM sessions \(kiosk == nil ? "" : "WHERE kiosk = ?") ORDER BY started",
+                                        arguments: kiosk.map { [$0] } ?? [])
+            return rows.map { row in
+                StreamSessionRecord(
+                    id: UUID(uuidString: row["id"]) ?? UUID(), event: row["event"], kiosk: row["kiosk"],
+                    started: Date(timeIntervalSince1970: row["started"]),
+                    ended: (row["ended"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                    framesDecoded: row["frames"], decodeErrors: row["decode_errors"], endReason: row["end_reason"])
+            }
+        }
+    }
+
+    public func purge(before date: Date) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM ratings WHERE wall_time < ?", arguments: [date.timeIntervalSince1970])
+            let removed = db.changesCount
+            try db.execute(sql: "DELETE FROM sessions WHERE ended IS NOT NULL AND ended < ?", arguments: [date.timeIntervalSince1970])
+            return removed
+        }
+    }
+
+    private static func record(_ row: Row) throws -> RatingRecord {
+        guard let rating = Rating(rawValue: row["rating"]), let session = UUID(uuidString: row["session"]) else {
+            throw DatabaseError(message: "malformed rating row \(row["seq"] as Int64? ?? -1)")
+        }
+        return RatingRecord(sequence: row["seq"], rating: NewRating(
+            event: row["event"], kiosk: row["kiosk"], session: session, rating: rating,
+            confidence: Float(row["confidence"] as Double), mediaTime: row["media_time"],
+            wallTime: Date(timeIntervalSince1970: row["wall_time"]), latencyMilliseconds: row["latency_ms"],
+            model: row["model"]))
+    }
+}

@@ -1,0 +1,40 @@
+import GRDB
+
+/// The SQLite schema, as numbered migrations: GRDB records which ones a file has had, so an older
+/// file is brought forward step by step and a newer one is never touched by older code.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1 ratings and sessions") { db in
+            // AUTOINCREMENT: sequence numbers are never reused, even after a purge.
+            try db.execute(sql: """
+                CREATE TABLE ratings (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    event TEXT NOT NULL,
+                    kiosk TEXT NOT NULL,
+                    session TEXT NOT NULL,
+                    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
+                    confidence REAL NOT NULL,
+                    media_time REAL NOT NULL,
+                    wall_time REAL NOT NULL,
+                    latency_ms REAL NOT NULL,
+                    model TEXT NOT NULL
+                );
+                CREATE INDEX ratings_by_kiosk ON ratings (kiosk, seq);
+                CREATE INDEX ratings_by_time ON ratings (wall_time);
+                CREATE TABLE sessions (
+                    id TEXT PRIMARY KEY,
+                    event TEXT NOT NULL,
+                    kiosk TEXT NOT NULL,
+                    started REAL NOT NULL,
+                    ended REAL,
+                    frames INTEGER NOT NULL,
+                    decode_errors INTEGER NOT NULL,
+                    end_reason TEXT
+                );
+                CREATE INDEX sessions_by_kiosk ON sessions (kiosk, started);
+                """)
+        }
+        return migrator
+    }
+}

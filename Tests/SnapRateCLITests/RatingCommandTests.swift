@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `analyze` and `eval` on the real shared gesture set, with the real models.
+@Suite(.enabled(if: TestData.runGestureTests)) struct RatingCommandTests {
+    private var clip: String { TestData.gestures.appendingPathComponent("clips/nvpr_down_up_down.webm").path }
+
+    @Test func analyzePrintsTheClipsRatingsInOrder() throws {
+        _ = try TestData.requireGestures()
+        let run = try SnapRateRun(["analyze", "--models", "lite", clip])
+        #expect(run.status == 0, "\(run.stderr)")
+        let records = try run.stdoutLines.map(jsonObject)
+        let ratings = records.filter { $0["type"] as? String == "rating" }
+        #expect(ratings.map { $0["rating"] as? String } == ["down", "up", "down"])
+        let times = ratings.compactMap { $0["time"] as? Double }
+        #expect(times == times.sorted() && (times.last ?? 99) < 5.2)
+        #expect(ratings.allSatisfy { ($0["confidence"] as? Double).map { (0.5...1).contains($0) } ?? false })
+        #expect(ratings.allSatisfy { $0["source"] as? String == clip })
+        #expect(records.last?["type"] as? String == "summary")
+        #expect(records.last?["frames"] as? Int == 154)
+    }
+
+    @Test func framesAndCSV() throws {
+        _ = try TestData.requireGestures()
+        let run = try SnapRateRun(["analyze", "--models", "lite", "--frames", "--format", "csv", clip])
+        #expect(run.status == 0)
+        let rows = run.stdoutLines
+        #expect(rows.first == "type,source,time,rating,confidence,class,hands,frames,decode_errors,duration,codec,width,height,fps")
+        let frames = rows.filter { $0.hasPrefix("frame,") }
+        #expect(frames.count == 154)
+        let classes = Set(frames.map { $0.split(separator: ",", omittingEmptySubsequences: false)[5] })
+        #expect(classes == ["up", "down", "none"])
+        #expect(rows.filter { $0.hasPrefix("rating,") }.count == 3)
+    }
+
+    @Test func missingModelsNameTheSetupCommand() throws {
+        let run = try SnapRateRun(["analyze", "Fixtures/vp8_640x480.webm"], environment: ["SNAPRATE_MODELS": "/nonexistent/models"])
+        #expect(run.status == 1)
+        #expect(run.stderrLines.count == 1)
+        #expect(run.stderr.contains("snaprate setup"))
+    }
+
+    /// Accuracy must not silently regress: the thresholds sit just under what the set scores.
+    @Test(arguments: [("lite", 0.90), ("full", 0.89)])
+    func evalStaysAboveItsFloor(models: String, floor: Double) throws {
+        let gestures = try TestData.requireGestures()
+        let run = try SnapRateRun(["eval", "--models", models, "--min-f1", "\(floor)", gestures.path])
+        #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
+        let last = try #require(run.stdoutLines.last)
+        #expect(last.wholeMatch(of: /macro-F1 0\.\d{3} clips 8\/8/) != nil, "\(last)")
+    }
+
+    @Test func evalFailsBelowTheFloor() throws {
+        let gestures = try TestData.requireGestures()
+        let run = try SnapRateRun(["eval", "--models", "lite", "--min-f1", "0.999", gestures.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("below --min-f1"))
+    }
+}
