@@ -26,6 +26,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "package-benchmark"),
                 .product(name: "HandEngine", package: "SnapRate"),
+                .product(name: "MediaIngest", package: "SnapRate"),
             ],
             path: "HandEngineBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "package-benchmark")]

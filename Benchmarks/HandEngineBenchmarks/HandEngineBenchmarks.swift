@@ -14,6 +14,7 @@ import HandEngine
 //     swift package --scratch-path .build-engine-bench benchmark --target HandEngineBenchmarks
 //
 // The peer alone: `python3 Benchmarks/peers/litert_models.py` (median and min ms per model).
+// PipelineBenchmarks.swift adds the whole hand pipeline per frame on a real clip.
 
 let benchmarksFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
 let referenceFolder = benchmarksFolder.deletingLastPathComponent().appendingPathComponent("Tests/HandEngineTests/Reference")
@@ -43,6 +44,7 @@ let benchmarks: @Sendable () -> Void = {
             if engines.liteRTMilliseconds.isEmpty { engines.liteRTMilliseconds = try runLiteRTPeer() }
         }
     }
+    registerPipelineBenchmarks()
 }
 
 /// Interpreters and the peer's times, created in the benchmarks' setup (outside measurement).

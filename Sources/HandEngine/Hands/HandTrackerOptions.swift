@@ -38,7 +38,7 @@ public struct HandTrackerOptions: Sendable {
     public static let photo = HandTrackerOptions(mode: .photo, rescue: HandRescue.Options())
     /// SnapRate's default for video: a tracked hand is followed by the landmark model alone, and a
     /// second hand is looked for five times a second rather than on every frame (the smoother
-    /// needs half a second of a gesture anyway); the rescue search runs twice a second while no
-    /// hand is in sight.
-    public static let video = HandTrackerOptions(mode: .video, rescue: HandRescue.Options(), palmSearchInterval: 0.2)
+    /// needs half a second of a gesture anyway); a light rescue search runs twice a second while
+    /// no hand is in sight.
+    public static let video = HandTrackerOptions(mode: .video, rescue: .video, palmSearchInterval: 0.2)
 }

@@ -32,6 +32,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     @OptionGroup var models: ModelOptions
 
+    @OptionGroup var smoothing: SmoothingOptions
+
     @Option(help: "Refuse videos wider or taller than this many pixels.")
     var maxDimension = 4096
 
@@ -48,7 +50,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
         for (index, path) in paths.enumerated() {
             progress.show(index: index, name: path)
             do {
-                let pipeline = try RatingPipeline(variant: models.variant, models: models.directory, logger: logger)
+                let pipeline = try RatingPipeline(variant: models.variant, models: models.directory,
+                                                  smoothing: smoothing.configuration, logger: logger)
                 try await analyze(path: path, pipeline: pipeline, writer: writer, logger: logger)
             } catch {
                 failed += 1
