@@ -21,6 +21,7 @@ public final class HandTracker {
     /// Media time of the last palm detection and of the last rescue search (video mode).
     private var lastPalmSearch: Double?
     private var lastRescue: Double?
+    private var rescueBackoff: Double?
 
     /// Palm-detector runs since creation: how often tracking saved one.
     public private(set) var palmDetectionRuns = 0
@@ -50,6 +51,7 @@ public final class HandTracker {
         trackedROIs = []
         lastPalmSearch = nil
         lastRescue = nil
+        rescueBackoff = nil
         rescue?.reset()
     }
 
@@ -82,10 +84,13 @@ public final class HandTracker {
         }
         if options.mode == .video { trackedROIs = next }
 
-        if hands.isEmpty, let rescue, rescueDue(at: time) {
+        if !hands.isEmpty {
+            paceRescue(found: true)
+        } else if let rescue, rescueDue(at: time) {
             lastRescue = time
             // Video searches a slice of the squares each time, to bound a frame's delay.
             hands = rescue.search(image, sliced: options.mode == .video)
+            paceRescue(found: !hands.isEmpty)
             if options.mode == .video {
                 trackedROIs = hands.map { HandROI.fromLandmarks($0.landmarks, imageWidth: image.width, imageHeight: image.height) }
             }
@@ -106,7 +111,13 @@ public final class HandTracker {
     private func rescueDue(at time: Double?) -> Bool {
         guard options.mode == .video else { return true }
         guard let time, let last = lastRescue else { return true }
-        return time - last >= options.rescueInterval || time < last
+        return time - last >= (rescueBackoff ?? options.rescueInterval) || time < last
+    }
+
+    /// Video: widens the gap between rescue searches while they find nothing; a hand resets it.
+    private func paceRescue(found: Bool) {
+        guard options.mode == .video else { return }
+        rescueBackoff = found ? nil : min(2 * (rescueBackoff ?? options.rescueInterval / 2), options.maxRescueInterval)
     }
 
     /// MediaPipe's `AssociationNormRectCalculator`: walk the ROIs in order; each one removes every

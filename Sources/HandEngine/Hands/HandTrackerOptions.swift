@@ -22,8 +22,11 @@ public struct HandTrackerOptions: Sendable {
     /// Video: while at least one hand is tracked, look for more with the palm detector only this
     /// often (media seconds) instead of on every frame. nil is MediaPipe's every frame.
     public var palmSearchInterval: Double?
-    /// Video: with no hand in sight, run the rescue search at most this often (media seconds).
+    /// Video: with no hand in sight, run the rescue search at most this often (media seconds)...
     public var rescueInterval: Double = 0.5
+    /// ...and after each search that finds nothing wait twice as long, up to this: an empty
+    /// kiosk stops paying for a search it keeps losing, a visitor's hand resets the pace.
+    public var maxRescueInterval: Double = 4
 
     public init(mode: Mode, rescue: HandRescue.Options? = nil, palmSearchInterval: Double? = nil) {
         self.mode = mode
