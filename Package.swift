@@ -45,7 +45,7 @@ let package = Package(
         ),
         .target(
             name: "RatingStream",
-            dependencies: [.product(name: "Atomics", package: "swift-atomics")]
+            dependencies: ["Rating", .product(name: "Atomics", package: "swift-atomics")]
         ),
         .target(
             name: "RatingStore",
