@@ -69,6 +69,29 @@ final class ServeProcess: @unchecked Sendable {
         }
     }
 
+    /// Copies everything from `handle` (another process's stdout) to the server's stdin, then closes it.
+    func pumpStdin(from handle: FileHandle) {
+        let writer = input.fileHandleForWriting
+        Thread.detachNewThread {
+            while true {
+                let data = handle.availableData
+                if data.isEmpty { break }
+                do { try writer.write(contentsOf: data) } catch { break }
+            }
+            try? writer.close()
+        }
+    }
+
+    /// User plus system CPU seconds the server has used so far (Linux /proc).
+    var cpuSeconds: Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After the command: state is field 3, utime 14 and stime 15 (1-based in proc(5)).
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// SIGTERM, then the exit status (nil if it did not exit within `timeout`; then it is killed).
     func terminate(timeout: TimeInterval = 60) -> Int32? {
         guard process.isRunning else { return process.terminationStatus }

@@ -22,6 +22,12 @@ struct ServerMessage: Sendable, Decodable {
     var from: Int64?
     var to: Int64?
     var message: String?
+    var latencyMilliseconds: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case type, seq, kiosk, rating, confidence, time, at, `class`, hands, from, to, message
+        case latencyMilliseconds = "latency_ms"
+    }
 
     var expected: ExpectedRating? {
         guard type == "rating", let rating, let time else { return nil }

@@ -16,6 +16,8 @@ enum PushMessage {
         var confidence: Double
         var time: Double
         var at: String
+        /// From the frame that completed the hold being handed to the pipeline to `at`.
+        var latency_ms: Double
     }
 
     struct GapMessage: Encodable {
@@ -39,20 +41,20 @@ enum PushMessage {
     static func rating(_ record: RatingRecord) -> String {
         encode(RatingMessage(seq: record.sequence, kiosk: record.rating.kiosk, rating: record.rating.rating.rawValue,
                              confidence: rounded(record.rating.confidence), time: record.rating.mediaTime,
-                             at: timestamp(record.rating.wallTime)))
+                             at: timestamp(record.rating.wallTime), latency_ms: record.rating.latencyMilliseconds))
     }
 
     static func rating(_ stored: StoredRating) -> String {
         encode(RatingMessage(seq: stored.sequence, kiosk: stored.rating.kiosk.value, rating: stored.rating.rating.rawValue,
                              confidence: rounded(stored.rating.confidence), time: stored.rating.mediaTime,
-                             at: timestamp(stored.rating.wallTime)))
+                             at: timestamp(stored.rating.wallTime), latency_ms: stored.rating.latencyMilliseconds))
     }
 
     /// A rating as the ingesting kiosk sees it, before it is stored (no sequence number yet).
     static func detected(_ rating: DetectedRating) -> String {
         encode(RatingMessage(seq: nil, kiosk: rating.kiosk.value, rating: rating.rating.rawValue,
                              confidence: rounded(rating.confidence), time: rating.mediaTime,
-                             at: timestamp(rating.wallTime)))
+                             at: timestamp(rating.wallTime), latency_ms: rating.latencyMilliseconds))
     }
 
     static func gap(from: Int64, to: Int64) -> String { encode(GapMessage(from: from, to: to)) }

@@ -28,22 +28,24 @@ struct Subscription {
                 for try await _ in inbound {}
             }
             group.addTask {
-                try await self.push(cursor: cursor, outbound: outbound)
+                try await self.push(cursor: cursor) { text in try await outbound.write(.text(text)) }
             }
             try await group.next()
             group.cancelAll()
         }
     }
 
-    private func push(cursor: RingCursor<StoredRating>, outbound: WebSocketOutboundWriter) async throws {
-        var last = try await replay(after: since, outbound: outbound)
+    /// Sends the replay, then live ratings, until the task is cancelled. `cursor` must have been
+    /// made before this is called.
+    func push(cursor: RingCursor<StoredRating>, send: (String) async throws -> Void) async throws {
+        var last = try await replay(after: since, send: send)
         while let read = await cursor.next() {
             switch read {
             case .element(_, let stored):
                 guard stored.sequence > last else { continue }
                 last = stored.sequence
                 guard kiosk == nil || stored.rating.kiosk == kiosk else { continue }
-                try await outbound.write(.text(PushMessage.rating(stored)))
+                try await send(PushMessage.rating(stored))
                 context.metrics.pushed.increment()
                 let age = Date().timeIntervalSince(stored.rating.wallTime) + stored.rating.latencyMilliseconds / 1000
                 context.metrics.pushLatency.recordSeconds(max(0, age))
@@ -51,21 +53,21 @@ struct Subscription {
                 context.metrics.storedRingDrops.increment()
                 let latest = try await context.store.latestSequence()
                 if latest > last {
-                    try await outbound.write(.text(PushMessage.gap(from: last + 1, to: latest)))
+                    try await send(PushMessage.gap(from: last + 1, to: latest))
                 }
-                last = try await replay(after: last, outbound: outbound)
+                last = try await replay(after: last, send: send)
             }
         }
     }
 
     /// Sends every stored rating after `sequence` (of the kiosk, if one was named); returns the
     /// last sequence number covered.
-    private func replay(after sequence: Int64, outbound: WebSocketOutboundWriter) async throws -> Int64 {
+    private func replay(after sequence: Int64, send: (String) async throws -> Void) async throws -> Int64 {
         var last = sequence
         while true {
             let page = try await context.store.ratings(after: last, kiosk: kiosk?.value, limit: pageSize)
             for record in page {
-                try await outbound.write(.text(PushMessage.rating(record)))
+                try await send(PushMessage.rating(record))
                 context.metrics.pushed.increment()
             }
             guard let tail = page.last else { break }
