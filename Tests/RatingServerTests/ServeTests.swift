@@ -95,6 +95,22 @@ import TestSupport
         #expect(sessions.count == 1 && sessions.first?.endReason == "finished")
     }
 
+    @Test func aClientThatHangsUpStillHasEverythingItSentRated() async throws {
+        let chunks = try Clips.browserChunks()
+        let folder = try Clips.temporaryFolder()
+        let joined = folder.appendingPathComponent("joined.webm")
+        try chunks.reduce(Data(), +).write(to: joined)
+        let expected = try Analyze.ratings(of: joined.path)
+        let server = try ServeProcess(store: folder.appendingPathComponent("serve.sqlite").path)
+        _ = try await SocketClients.ingest("\(server.webSocketURL)/ingest/hangup", chunks: chunks, sayEnd: false)
+        let sessions = try await SocketClients.endedSessions(server.baseURL, kiosk: "hangup")
+        #expect(sessions.first?["end_reason"] as? String == "disconnected")
+        let api = try await SocketClients.getJSON("\(server.baseURL)/api/ratings?kiosk=hangup")
+        let rows = try #require(api["ratings"] as? [[String: Any]])
+        #expect(rows.map { ExpectedRating(rating: $0["rating"] as? String ?? "", time: $0["time"] as? Double ?? -1) } == expected)
+        #expect(server.terminate() == 0, "\(server.stderr)")
+    }
+
     @Test func aRestartedServerReplaysExactlyWhatASubscriberMissed() async throws {
         let clip = try Clips.clip(Self.clipName)
         let expected = try Analyze.ratings(of: clip)

@@ -89,13 +89,15 @@ enum SocketClients {
 
     /// Sends chunks to `/ingest/{kiosk}` as binary messages, then `{"type":"end"}`, and collects
     /// what comes back until the server closes. Returns the messages and the close code.
-    static func ingest(_ url: String, chunks: [Data], timeout: Double = 180) async throws -> (MessageLog, WebSocketErrorCode?) {
+    /// With `sayEnd` false the client closes the socket right after the last chunk instead.
+    static func ingest(_ url: String, chunks: [Data], sayEnd: Bool = true, timeout: Double = 180) async throws -> (MessageLog, WebSocketErrorCode?) {
         let log = MessageLog()
         let close = try await withTimeout(timeout, "ingest \(url) has \(log.all.count) messages") {
             try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
                 for chunk in chunks {
                     try await outbound.write(.binary(ByteBuffer(bytes: chunk)))
                 }
+                guard sayEnd else { return }
                 try await outbound.write(.text("{\"type\":\"end\"}"))
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     guard case .text(let text) = message else { continue }

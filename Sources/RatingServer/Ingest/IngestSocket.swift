@@ -24,6 +24,8 @@ struct IngestSocket {
         let feed = ChunkFeed(name: "ws:\(kiosk)")
         let runner = StreamRunner(context: context, kiosk: kiosk)
         let throttle = ClassThrottle(interval: 1 / max(0.1, context.configuration.classMessagesPerSecond))
+        let ended = EndFlag()
+        let context = context
         let observer = StreamRunner.Observer(
             frame: { outcome in
                 guard throttle.admit() else { return }
@@ -33,6 +35,10 @@ struct IngestSocket {
             },
             rating: { rating in
                 try? await outbound.write(.text(PushMessage.detected(rating)))
+            },
+            endOfSource: {
+                if ended.isSet { return .finished }
+                return context.isAccepting ? .disconnected : .shutdown
             })
         let maxSize = context.configuration.maxMessageSize
         let result = try await withThrowingTaskGroup(of: StreamEnd?.self) { group in
@@ -45,7 +51,10 @@ struct IngestSocket {
                 for try await message in inbound.messages(maxSize: maxSize) {
                     guard case .binary(var buffer) = message else {
                         // `{"type":"end"}`: the client has sent everything; finish what was sent.
-                        if case .text(let text) = message, text.contains("\"end\"") { break }
+                        if case .text(let text) = message, text.contains("\"end\"") {
+                            ended.set()
+                            break
+                        }
                         continue
                     }
                     let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
@@ -76,6 +85,14 @@ struct IngestSocket {
         }
         logger.debug("ingest socket done", metadata: ["kiosk": "\(kiosk)", "end": "\(result?.reason ?? "none")"])
     }
+}
+
+/// Set once the client said the stream is over.
+final class EndFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }
 
 /// Lets through at most one message per interval.

@@ -9,12 +9,15 @@ import RatingStream
 /// How a stream ended, as recorded on its session.
 enum StreamEnd: Sendable, Equatable {
     case finished
+    /// The client went away without saying the stream was over.
+    case disconnected
     case shutdown
     case failed(String)
 
     var reason: String {
         switch self {
         case .finished: "finished"
+        case .disconnected: "disconnected"
         case .shutdown: "shutdown"
         case .failed(let message): "error: \(message)"
         }
@@ -33,6 +36,8 @@ struct StreamRunner: Sendable {
     struct Observer: Sendable {
         var frame: @Sendable (FrameOutcome) async -> Void = { _ in }
         var rating: @Sendable (DetectedRating) async -> Void = { _ in }
+        /// Why the stream ended when its source simply ran out (a socket can tell more than EOF).
+        var endOfSource: @Sendable () -> StreamEnd = { .finished }
     }
 
     func run(source: ByteSource, observer: Observer = Observer()) async -> (end: StreamEnd, counters: DecodeCounters) {
@@ -93,7 +98,7 @@ struct StreamRunner: Sendable {
                     counters = final
                 }
             }
-            end = Task.isCancelled ? .shutdown : .finished
+            end = Task.isCancelled ? .shutdown : observer.endOfSource()
         } catch is CancellationError {
             end = .shutdown
         } catch {
