@@ -32,7 +32,8 @@ public struct RatingServer: Sendable {
 
     /// The services in start order; the group shuts them down in reverse.
     public func services() -> [any Service] {
-        var services: [any Service] = [StoreWriter(context: context), application()]
+        let board = StreamBoard(context: context)
+        var services: [any Service] = [StoreWriter(context: context), board, application(board: board)]
         if let kiosk = context.configuration.stdinKiosk, let stdin {
             services.append(StdinIngest(context: context, kiosk: kiosk, source: stdin))
         }
@@ -47,10 +48,10 @@ public struct RatingServer: Sendable {
         try await group.run()
     }
 
-    func application() -> some ApplicationProtocol {
+    func application(board: StreamBoard) -> some ApplicationProtocol {
         let configuration = context.configuration
         let router = Router(context: BasicRequestContext.self)
-        APIRoutes(context: context, metricsText: metricsText).add(to: router)
+        APIRoutes(context: context, board: board, metricsText: metricsText).add(to: router)
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
         WebSocketRoutes(context: context).add(to: webSocketRouter)
         let onListening = onListening

@@ -50,6 +50,8 @@ import TestSupport
 
         let ended = try await SocketClients.endedSessions(server.baseURL, kiosk: "kiosk-a")
         #expect(ended.first?["end_reason"] as? String == "finished" && ended.first?["frames"] as? Int == 154)
+        let board = try await SocketClients.getJSON("\(server.baseURL)/api/streams")["streams"] as? [[String: Any]]
+        #expect(board?.isEmpty == true, "an ended stream leaves the board")
         let health = try await SocketClients.get("\(server.baseURL)/healthz")
         #expect(health.status == 200)
         let invalid = try await SocketClients.get("\(server.baseURL)/api/ratings?kiosk=bad%20id")
@@ -198,6 +200,9 @@ import TestSupport
         server.feedStdin(try Data(contentsOf: URL(fileURLWithPath: clip)), keepOpen: true)
         let log = try await SocketClients.subscribe("\(server.webSocketURL)/ws?kiosk=live") { $0.ratings.count >= count }
         #expect(log.ratings.compactMap(\.expected) == expected)
+        // The stream is still running (its pipe is open): it is on the board of active streams.
+        let streams = try await SocketClients.getJSON("\(server.baseURL)/api/streams")["streams"] as? [[String: Any]]
+        #expect(streams?.count == 1 && streams?.first?["kiosk"] as? String == "live")
         #expect(server.terminate() == 0, "\(server.stderr)")
         let store = try SQLiteRatingStore(path: database)
         let stored = try await store.ratings(after: 0, kiosk: "live", limit: 100)

@@ -6,6 +6,7 @@ import RatingStream
 /// `GET /healthz`, `/metrics` and the `/api` routes.
 struct APIRoutes {
     let context: ServerContext
+    let board: StreamBoard
     let metricsText: @Sendable () -> String
 
     static let defaultLimit = 100
@@ -25,6 +26,9 @@ struct APIRoutes {
         router.get("/api/ratings.csv") { request, _ in
             let records = try await ratings(for: request)
             return Self.response(RatingCSV.document(records), type: "text/csv; charset=utf-8")
+        }
+        router.get("/api/streams") { _, _ in
+            Self.response(RatingJSON.streams(board.active), type: "application/json")
         }
         router.get("/api/sessions") { request, _ in
             var kiosk: KioskID?

@@ -1,5 +1,6 @@
 import Foundation
 import RatingStore
+import RatingStream
 
 /// Stored ratings as the API's JSON.
 enum RatingJSON {
@@ -61,6 +62,29 @@ enum RatingJSON {
         var sessions: [Session]
     }
 
+    struct Stream: Encodable {
+        var kiosk: String
+        var session: String
+        var state: String
+        var frames: Int
+        var detected: Int
+        var decode_errors: Int
+        var updated: String
+    }
+
+    struct Streams: Encodable {
+        var streams: [Stream]
+    }
+
+    static func streams(_ statuses: [StreamStatus]) -> String {
+        PushMessage.encode(Streams(streams: statuses.map { status in
+            Stream(kiosk: status.kiosk.value, session: status.session.uuidString.lowercased(),
+                   state: status.state == .started ? "started" : "running", frames: status.framesDecoded,
+                   detected: status.framesDetected, decode_errors: status.decodeErrors,
+                   updated: PushMessage.timestamp(status.wallTime))
+        }))
+    }
+
     static func sessions(_ records: [StreamSessionRecord]) -> String {
         PushMessage.encode(Sessions(sessions: records.map { record in
             Session(id: record.id.uuidString.lowercased(), event: record.event, kiosk: record.kiosk,
@@ -96,6 +120,29 @@ enum RatingCSV {
 
     struct Sessions: Encodable {
         var sessions: [Session]
+    }
+
+    struct Stream: Encodable {
+        var kiosk: String
+        var session: String
+        var state: String
+        var frames: Int
+        var detected: Int
+        var decode_errors: Int
+        var updated: String
+    }
+
+    struct Streams: Encodable {
+        var streams: [Stream]
+    }
+
+    static func streams(_ statuses: [StreamStatus]) -> String {
+        PushMessage.encode(Streams(streams: statuses.map { status in
+            Stream(kiosk: status.kiosk.value, session: status.session.uuidString.lowercased(),
+                   state: status.state == .started ? "started" : "running", frames: status.framesDecoded,
+                   detected: status.framesDetected, decode_errors: status.decodeErrors,
+                   updated: PushMessage.timestamp(status.wallTime))
+        }))
     }
 
     static func sessions(_ records: [StreamSessionRecord]) -> String {
