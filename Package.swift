@@ -91,7 +91,9 @@ let package = Package(
         .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore", "Rating"]),
         .testTarget(name: "SnapRateCLITests", dependencies: ["snaprate", "TestSupport"]),
         .testTarget(name: "RatingServerTests", dependencies: [
-            "RatingServer", "RatingStore", "Rating", "TestSupport",
+            "RatingServer", "RatingStore", "RatingStream", "Rating", "TestSupport", "snaprate",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -77,11 +77,13 @@ import TestSupport
         let database = folder.appendingPathComponent("serve.sqlite").path
 
         let server = try ServeProcess(store: database)
+        let started = Date()
         let (log, close) = try await SocketClients.ingest("\(server.webSocketURL)/ingest/browser-1", chunks: chunks)
+        let elapsed = Date().timeIntervalSince(started)
         #expect(close == .normalClosure)
         #expect(log.ratings.compactMap(\.expected) == expected)
         let classes = log.all.filter { $0.type == "class" }
-        #expect(!classes.isEmpty)
+        #expect(!classes.isEmpty && Double(classes.count) <= elapsed * 5 + 1, "\(classes.count) in \(elapsed) s")
         #expect(classes.allSatisfy { ["up", "down", "none"].contains($0.class ?? "") && $0.hands != nil && $0.time != nil })
         #expect(!log.all.contains { $0.type == "error" })
 
