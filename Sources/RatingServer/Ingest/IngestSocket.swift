@@ -48,24 +48,30 @@ struct IngestSocket {
             group.addTask {
                 defer { feed.finish() }
                 var first = true
-                for try await message in inbound.messages(maxSize: maxSize) {
-                    guard case .binary(var buffer) = message else {
-                        // `{"type":"end"}`: the client has sent everything; finish what was sent.
-                        if case .text(let text) = message, text.contains("\"end\"") {
-                            ended.set()
-                            break
+                // A connection that breaks ends the feed like a hang-up: the decoder still
+                // finishes what arrived, and the session says `disconnected`.
+                do {
+                    for try await message in inbound.messages(maxSize: maxSize) {
+                        guard case .binary(var buffer) = message else {
+                            // `{"type":"end"}`: the client has sent everything; finish what was sent.
+                            if case .text(let text) = message, text.contains("\"end\"") {
+                                ended.set()
+                                break
+                            }
+                            continue
                         }
-                        continue
-                    }
-                    let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-                    if first {
-                        first = false
-                        guard bytes.starts(with: Self.ebmlMagic) else {
-                            feed.finish(failure: "not a WebM stream (the first chunk has no EBML header)")
-                            return nil
+                        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
+                        if first {
+                            first = false
+                            guard bytes.starts(with: Self.ebmlMagic) else {
+                                feed.finish(failure: "not a WebM stream (the first chunk has no EBML header)")
+                                return nil
+                            }
                         }
+                        guard await feed.push(bytes) else { return nil }
                     }
-                    guard await feed.push(bytes) else { return nil }
+                } catch {
+                    logger.debug("ingest socket read ended: \(error)", metadata: ["kiosk": "\(kiosk)"])
                 }
                 return nil
             }
