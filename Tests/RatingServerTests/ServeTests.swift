@@ -213,3 +213,33 @@ import TestSupport
         #expect(sessions.count == 1 && sessions.first?.endReason == "shutdown")
     }
 }
+
+/// Flags checked before anything starts.
+@Suite struct ServeFlagTests {
+    private func run(_ arguments: [String]) throws -> (Int32, String) {
+        let process = Process()
+        process.executableURL = TestData.snaprateExecutable
+        process.arguments = ["serve", "--port", "0"] + arguments
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
+    @Test(arguments: ["bad id", "", String(repeating: "k", count: 65), "kiosk/1"])
+    func anInvalidStdinKioskIsRefused(_ kiosk: String) throws {
+        let folder = try Clips.temporaryFolder()
+        let (status, stderr) = try run(["--stdin", kiosk, "--store", "sqlite:\(folder.path)/x.sqlite", "--models", "lite"])
+        #expect(status == 2)
+        #expect(stderr.contains("invalid kiosk id"))
+    }
+
+    @Test func anUnknownStoreIsRefused() throws {
+        let (status, stderr) = try run(["--store", "postgres://nowhere", "--models", "lite"])
+        #expect(status == 2)
+        #expect(stderr.contains("unsupported store"))
+    }
+}

@@ -13,11 +13,11 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the live daemon: WebSocket and stdin ingest, rating push, HTTP API, metrics.",
         discussion: """
-        Once it listens it prints one line on stdout:
-          {"type":"listening","host":...,"port":N}
-        SIGTERM or SIGINT stops it cleanly: no new streams, running streams finish the frames they
-        hold, every detected rating is stored, subscribers are closed, exit status 0.
-        Each flag can also be set as SNAPRATE_<FLAG> in the environment (SNAPRATE_PORT=9000).
+        Once it listens it prints one line on stdout: {"type":"listening","host":...,"port":N}
+
+        SIGTERM or SIGINT stops it cleanly: no new streams, running streams finish the frames they hold, every detected rating is stored, subscribers are closed, and the exit status is 0.
+
+        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_EVENT and SNAPRATE_STDIN set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
         """
     )
 
@@ -33,7 +33,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Event id recorded with every rating.")
     var event = "default"
 
-    @Option(name: .customLong("stdin"), help: "Read a WebM stream from standard input as this kiosk.")
+    @Option(name: .customLong("stdin"), help: ArgumentHelp("Read a WebM stream from standard input as this kiosk.", valueName: "kiosk"))
     var stdinKiosk: String?
 
     @OptionGroup var models: ModelOptions
