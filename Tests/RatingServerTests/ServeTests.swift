@@ -1,4 +1,6 @@
 import Foundation
+import HummingbirdWSClient
+import NIOCore
 import Rating
 import RatingStore
 import Testing
@@ -113,6 +115,42 @@ import TestSupport
         let rows = try #require(api["ratings"] as? [[String: Any]])
         #expect(rows.map { ExpectedRating(rating: $0["rating"] as? String ?? "", time: $0["time"] as? Double ?? -1) } == expected)
         #expect(server.terminate() == 0, "\(server.stderr)")
+    }
+
+    @Test func shutdownWithABrowserStreamOpenRatesEverythingItHolds() async throws {
+        let chunks = try Clips.browserChunks()
+        let folder = try Clips.temporaryFolder()
+        let joined = folder.appendingPathComponent("joined.webm")
+        try chunks.reduce(Data(), +).write(to: joined)
+        let expected = try Analyze.ratings(of: joined.path)
+        let database = folder.appendingPathComponent("serve.sqlite").path
+        let server = try ServeProcess(store: database)
+        let log = MessageLog()
+        let firstRating = AsyncStream<Void>.makeStream()
+        // Every chunk is sent but the stream is not ended: a camera still on when SIGTERM comes.
+        async let closed = withTimeout(180, "ingest until the server closes") {
+            try await WebSocketClient.connect(url: "\(server.webSocketURL)/ingest/open", logger: SocketClients.logger) { inbound, outbound, _ in
+                for chunk in chunks { try await outbound.write(.binary(ByteBuffer(bytes: chunk))) }
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    log.append(SocketClients.decode(text))
+                    if log.ratings.count == 1 { firstRating.continuation.yield() }
+                }
+            }
+        }
+        for await _ in firstRating.stream { break }
+        let status = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: server.terminate()) }
+        }
+        #expect(status == 0, "\(server.stderr)")
+        let close = try await closed
+        #expect(close?.closeCode == .normalClosure)
+        let store = try SQLiteRatingStore(path: database)
+        let stored = try await store.ratings(after: 0, kiosk: "open", limit: 100)
+        // The frames already sent were all rated and stored before the process exited.
+        #expect(stored.map { ExpectedRating(rating: $0.rating.rating.rawValue, time: $0.rating.mediaTime) } == expected)
+        let sessions = try await store.sessions(kiosk: "open")
+        #expect(sessions.count == 1 && sessions.first?.endReason == "shutdown")
     }
 
     @Test func aRestartedServerReplaysExactlyWhatASubscriberMissed() async throws {
