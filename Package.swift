@@ -17,12 +17,19 @@ let package = Package(
         .library(name: "Rating", targets: ["Rating"]),
         .library(name: "RatingStream", targets: ["RatingStream"]),
         .library(name: "RatingStore", targets: ["RatingStore"]),
+        .library(name: "RatingServer", targets: ["RatingServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
     ],
     targets: [
         .systemLibrary(
@@ -45,16 +52,31 @@ let package = Package(
         ),
         .target(
             name: "RatingStream",
-            dependencies: [.product(name: "Atomics", package: "swift-atomics")]
+            dependencies: ["Rating", .product(name: "Atomics", package: "swift-atomics")]
         ),
         .target(
             name: "RatingStore",
             dependencies: ["Rating", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .target(
+            name: "RatingServer",
+            dependencies: [
+                "MediaIngest", "HandEngine", "Rating", "RatingStream", "RatingStore",
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "snaprate",
             dependencies: [
-                "MediaIngest", "HandEngine", "Rating",
+                "MediaIngest", "HandEngine", "Rating", "RatingServer", "RatingStore", "RatingStream",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -68,5 +90,13 @@ let package = Package(
         .testTarget(name: "RatingStreamTests", dependencies: ["RatingStream"]),
         .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore", "Rating"]),
         .testTarget(name: "SnapRateCLITests", dependencies: ["snaprate", "TestSupport"]),
+        .testTarget(name: "RatingServerTests", dependencies: [
+            "RatingServer", "RatingStore", "RatingStream", "Rating", "TestSupport", "snaprate",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+        ]),
     ]
 )

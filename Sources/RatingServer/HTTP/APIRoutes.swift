@@ -1,0 +1,71 @@
+import Foundation
+import Hummingbird
+import RatingStore
+import RatingStream
+
+/// `GET /healthz`, `/metrics` and the `/api` routes.
+struct APIRoutes {
+    let context: ServerContext
+    let board: StreamBoard
+    let metricsText: @Sendable () -> String
+
+    static let defaultLimit = 100
+    static let maxLimit = 10_000
+
+    func add(to router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in
+            Self.response("{\"status\":\"ok\"}", type: "application/json")
+        }
+        router.get("/metrics") { _, _ in
+            Self.response(metricsText(), type: "text/plain; version=0.0.4")
+        }
+        router.get("/api/ratings") { request, _ in
+            let records = try await ratings(for: request)
+            return Self.response(RatingJSON.document(records), type: "application/json")
+        }
+        router.get("/api/ratings.csv") { request, _ in
+            let records = try await ratings(for: request)
+            return Self.response(RatingCSV.document(records), type: "text/csv; charset=utf-8")
+        }
+        router.get("/api/streams") { _, _ in
+            Self.response(RatingJSON.streams(board.active), type: "application/json")
+        }
+        router.get("/api/sessions") { request, _ in
+            var kiosk: KioskID?
+            if let name = request.uri.queryParameters.get("kiosk"), !name.isEmpty {
+                guard let valid = KioskID(name) else { throw HTTPError(.badRequest, message: "invalid kiosk id") }
+                kiosk = valid
+            }
+            let sessions = try await context.store.sessions(kiosk: kiosk?.value)
+            return Self.response(RatingJSON.sessions(sessions), type: "application/json")
+        }
+        router.get("/api/summary") { request, _ in
+            let event = request.uri.queryParameters.get("event")
+            let summary = try await context.store.summary(event: event)
+            return Self.response(RatingJSON.summary(summary), type: "application/json")
+        }
+    }
+
+    private func ratings(for request: Request) async throws -> [RatingRecord] {
+        let query = request.uri.queryParameters
+        var kiosk: KioskID?
+        if let name = query.get("kiosk"), !name.isEmpty {
+            guard let valid = KioskID(name) else { throw HTTPError(.badRequest, message: "invalid kiosk id") }
+            kiosk = valid
+        }
+        let since = try Self.integer(query.get("since"), name: "since") ?? 0
+        let limit = try Self.integer(query.get("limit"), name: "limit") ?? Int64(Self.defaultLimit)
+        guard since >= 0, limit > 0 else { throw HTTPError(.badRequest, message: "since and limit must be positive") }
+        return try await context.store.ratings(after: since, kiosk: kiosk?.value, limit: Int(min(limit, Int64(Self.maxLimit))))
+    }
+
+    static func integer(_ text: String?, name: String) throws -> Int64? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let value = Int64(text) else { throw HTTPError(.badRequest, message: "\(name) is not an integer") }
+        return value
+    }
+
+    static func response(_ body: String, type: String) -> Response {
+        Response(status: .ok, headers: [.contentType: type], body: ResponseBody(byteBuffer: ByteBuffer(string: body)))
+    }
+}

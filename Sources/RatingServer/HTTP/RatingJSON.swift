@@ -1,0 +1,174 @@
+import Foundation
+import RatingStore
+import RatingStream
+
+/// Stored ratings as the API's JSON.
+enum RatingJSON {
+    struct Rating: Encodable {
+        var seq: Int64
+        var event: String
+        var kiosk: String
+        var session: String
+        var rating: String
+        var confidence: Double
+        var time: Double
+        var at: String
+        var latency_ms: Double
+        var model: String
+
+        init(_ record: RatingRecord) {
+            let rating = record.rating
+            seq = record.sequence
+            event = rating.event
+            kiosk = rating.kiosk
+            session = rating.session.uuidString.lowercased()
+            self.rating = rating.rating.rawValue
+            confidence = Double(rating.confidence)
+            time = rating.mediaTime
+            at = PushMessage.timestamp(rating.wallTime)
+            latency_ms = rating.latencyMilliseconds
+            model = rating.model
+        }
+    }
+
+    struct Ratings: Encodable {
+        var ratings: [Rating]
+    }
+
+    struct Kiosk: Encodable {
+        var kiosk: String
+        var up: Int
+        var down: Int
+    }
+
+    struct Summary: Encodable {
+        var kiosks: [Kiosk]
+        var up: Int
+        var down: Int
+    }
+
+    struct Session: Encodable {
+        var id: String
+        var event: String
+        var kiosk: String
+        var started: String
+        var ended: String?
+        var frames: Int
+        var decode_errors: Int
+        var end_reason: String?
+    }
+
+    struct Sessions: Encodable {
+        var sessions: [Session]
+    }
+
+    struct Stream: Encodable {
+        var kiosk: String
+        var session: String
+        var state: String
+        var frames: Int
+        var detected: Int
+        var decode_errors: Int
+        var updated: String
+    }
+
+    struct Streams: Encodable {
+        var streams: [Stream]
+    }
+
+    static func streams(_ statuses: [StreamStatus]) -> String {
+        PushMessage.encode(Streams(streams: statuses.map { status in
+            Stream(kiosk: status.kiosk.value, session: status.session.uuidString.lowercased(),
+                   state: status.state == .started ? "started" : "running", frames: status.framesDecoded,
+                   detected: status.framesDetected, decode_errors: status.decodeErrors,
+                   updated: PushMessage.timestamp(status.wallTime))
+        }))
+    }
+
+    static func sessions(_ records: [StreamSessionRecord]) -> String {
+        PushMessage.encode(Sessions(sessions: records.map { record in
+            Session(id: record.id.uuidString.lowercased(), event: record.event, kiosk: record.kiosk,
+                    started: PushMessage.timestamp(record.started), ended: record.ended.map(PushMessage.timestamp),
+                    frames: record.framesDecoded, decode_errors: record.decodeErrors, end_reason: record.endReason)
+        }))
+    }
+
+    static func document(_ records: [RatingRecord]) -> String {
+        PushMessage.encode(Ratings(ratings: records.map(Rating.init)))
+    }
+
+    static func summary(_ kiosks: [KioskSummary]) -> String {
+        PushMessage.encode(Summary(kiosks: kiosks.map { Kiosk(kiosk: $0.kiosk, up: $0.up, down: $0.down) },
+                                   up: kiosks.reduce(0) { $0 + $1.up }, down: kiosks.reduce(0) { $0 + $1.down }))
+    }
+}
+
+/// Stored ratings as CSV, one row per rating, for spreadsheets.
+enum RatingCSV {
+    static let header = "seq,event,kiosk,session,rating,confidence,time,at,latency_ms,model"
+
+    struct Session: Encodable {
+        var id: String
+        var event: String
+        var kiosk: String
+        var started: String
+        var ended: String?
+        var frames: Int
+        var decode_errors: Int
+        var end_reason: String?
+    }
+
+    struct Sessions: Encodable {
+        var sessions: [Session]
+    }
+
+    struct Stream: Encodable {
+        var kiosk: String
+        var session: String
+        var state: String
+        var frames: Int
+        var detected: Int
+        var decode_errors: Int
+        var updated: String
+    }
+
+    struct Streams: Encodable {
+        var streams: [Stream]
+    }
+
+    static func streams(_ statuses: [StreamStatus]) -> String {
+        PushMessage.encode(Streams(streams: statuses.map { status in
+            Stream(kiosk: status.kiosk.value, session: status.session.uuidString.lowercased(),
+                   state: status.state == .started ? "started" : "running", frames: status.framesDecoded,
+                   detected: status.framesDetected, decode_errors: status.decodeErrors,
+                   updated: PushMessage.timestamp(status.wallTime))
+        }))
+    }
+
+    static func sessions(_ records: [StreamSessionRecord]) -> String {
+        PushMessage.encode(Sessions(sessions: records.map { record in
+            Session(id: record.id.uuidString.lowercased(), event: record.event, kiosk: record.kiosk,
+                    started: PushMessage.timestamp(record.started), ended: record.ended.map(PushMessage.timestamp),
+                    frames: record.framesDecoded, decode_errors: record.decodeErrors, end_reason: record.endReason)
+        }))
+    }
+
+    static func document(_ records: [RatingRecord]) -> String {
+        var lines = [header]
+        for record in records {
+            let rating = record.rating
+            lines.append([
+                String(record.sequence), field(rating.event), rating.kiosk, rating.session.uuidString.lowercased(),
+                rating.rating.rawValue, String(Double(rating.confidence)), String(rating.mediaTime),
+                PushMessage.timestamp(rating.wallTime), String(rating.latencyMilliseconds), field(rating.model),
+            ].joined(separator: ","))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Quotes a free-text field when it needs it (kiosk ids never do).
+    static func field(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import RatingStream
+
+/// `WS /ingest/{kiosk}` and `WS /ws?kiosk=&since=`.
+struct WebSocketRoutes {
+    let context: ServerContext
+
+    func add(to router: Router<BasicWebSocketRequestContext>) {
+        let context = context
+        router.ws("/ingest/{kiosk}") { request, requestContext in
+            guard let name = requestContext.parameters.get("kiosk"), KioskID(name) != nil else {
+                context.metrics.refusedStreams.increment()
+                throw HTTPError(.badRequest, message: "invalid kiosk id")
+            }
+            guard context.isAccepting else {
+                context.metrics.refusedStreams.increment()
+                throw HTTPError(.serviceUnavailable, message: "shutting down")
+            }
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, wsContext in
+            // Validated before the upgrade.
+            guard let name = wsContext.requestContext.parameters.get("kiosk"), let kiosk = KioskID(name) else { return }
+            try await IngestSocket(context: context, kiosk: kiosk)
+                .serve(inbound: inbound, outbound: outbound, logger: wsContext.logger)
+        }
+
+        router.ws("/ws") { request, _ in
+            _ = try Self.subscription(request, context: context)
+            return .upgrade([:])
+        } onUpgrade: { inbound, outbound, wsContext in
+            let subscription = try Self.subscription(wsContext.request, context: context)
+            try await subscription.serve(inbound: inbound, outbound: outbound, logger: wsContext.logger)
+        }
+    }
+
+    static func subscription(_ request: Request, context: ServerContext) throws -> Subscription {
+        let query = request.uri.queryParameters
+        var kiosk: KioskID?
+        if let name = query.get("kiosk"), !name.isEmpty {
+            guard let valid = KioskID(name) else { throw HTTPError(.badRequest, message: "invalid kiosk id") }
+            kiosk = valid
+        }
+        let since = try APIRoutes.integer(query.get("since"), name: "since") ?? 0
+        guard since >= 0 else { throw HTTPError(.badRequest, message: "since must not be negative") }
+        return Subscription(context: context, kiosk: kiosk, since: since)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+import Metrics
+import Logging
+import MediaIngest
+import Rating
+import RatingStore
+import RatingStream
+
+/// How a stream ended, as recorded on its session.
+enum StreamEnd: Sendable, Equatable {
+    case finished
+    /// The client went away without saying the stream was over.
+    case disconnected
+    case shutdown
+    case failed(String)
+
+    var reason: String {
+        switch self {
+        case .finished: "finished"
+        case .disconnected: "disconnected"
+        case .shutdown: "shutdown"
+        case .failed(let message): "error: \(message)"
+        }
+    }
+}
+
+/// Runs one stream: its own decoder thread and `RatingPipeline`, in order, frame by frame (the
+/// same per-frame path as `analyze`), publishing each rating into the ring and recording the
+/// stream as a session in the store.
+struct StreamRunner: Sendable {
+    let context: ServerContext
+    let kiosk: KioskID
+    let session = UUID()
+
+    /// Called for each frame (after detection) and each rating (after it is in the ring).
+    struct Observer: Sendable {
+        var frame: @Sendable (FrameOutcome) async -> Void = { _ in }
+        var rating: @Sendable (DetectedRating) async -> Void = { _ in }
+        /// Why the stream ended when its source simply ran out (a socket can tell more than EOF).
+        var endOfSource: @Sendable () -> StreamEnd = { .finished }
+    }
+
+    func run(source: ByteSource, observer: Observer = Observer()) async -> (end: StreamEnd, counters: DecodeCounters) {
+        var logger = context.logger
+        logger[metadataKey: "kiosk"] = "\(kiosk)"
+        logger[metadataKey: "session"] = "\(session)"
+        let metrics = context.metrics
+        let store = context.store
+        let started = Date()
+        do {
+            try await store.startSession(StreamSessionRecord(id: session, event: context.configuration.event,
+                                                             kiosk: kiosk.value, started: started))
+        } catch {
+            logger.error("could not record the session start: \(error)")
+        }
+        metrics.activeStreams.increment()
+        await publishStatus(.started, counters: DecodeCounters(), detected: 0)
+        logger.info("stream started")
+
+        var counters = DecodeCounters()
+        var detected = 0
+        let end: StreamEnd
+        do {
+            let pipeline = try RatingPipeline(variant: context.configuration.modelVariant,
+                                              models: context.configuration.models, logger: logger)
+            let decodedCounter = metrics.framesDecoded(kiosk: kiosk.value)
+            let detectedCounter = metrics.framesDetected(kiosk: kiosk.value)
+            let clock = ContinuousClock()
+            var waitStart = clock.now
+            for try await event in DecodedFrames(source: source, options: DecodeOptions(pixelFormat: .rgb24), logger: logger) {
+                switch event {
+                case .opened(let info):
+                    logger.info("stream opened", metadata: ["codec": "\(info.codec)", "width": "\(info.width)", "height": "\(info.height)"])
+                case .frame(let frame):
+                    let handed = clock.now
+                    metrics.decodeLatency.recordInterval(waitStart.duration(to: handed))
+                    decodedCounter.increment()
+                    counters.framesDecoded += 1
+                    let outcome = pipeline.process(frame)
+                    detected += 1
+                    detectedCounter.increment()
+                    metrics.detectLatency.recordSeconds(outcome.detectionSeconds)
+                    await observer.frame(outcome)
+                    if let event = outcome.rating {
+                        let rating = DetectedRating(
+                            kiosk: kiosk, session: session, rating: event.rating, confidence: event.confidence,
+                            mediaTime: event.time, wallTime: Date(),
+                            latencyMilliseconds: handed.duration(to: clock.now).milliseconds,
+                            model: context.configuration.modelVariant.rawValue)
+                        await context.detected.publish(rating)
+                        metrics.ratingsDetected.increment()
+                        metrics.ratings(kiosk: kiosk.value, rating: event.rating.rawValue).increment()
+                        await observer.rating(rating)
+                    }
+                    if detected % 150 == 0 { await publishStatus(.running, counters: counters, detected: detected) }
+                    waitStart = clock.now
+                case .finished(let final):
+                    counters = final
+                }
+            }
+            end = Task.isCancelled ? .shutdown : observer.endOfSource()
+        } catch is CancellationError {
+            end = .shutdown
+        } catch {
+            metrics.streamErrors.increment()
+            end = Task.isCancelled ? .shutdown : .failed("\(error)")
+        }
+        metrics.activeStreams.decrement()
+        await publishStatus(.ended, counters: counters, detected: detected)
+        // The session's end is written even when this task was cancelled by shutdown.
+        let sessionID = session, finalCounters = counters
+        let recorded = Task {
+            try await store.endSession(id: sessionID, ended: Date(), framesDecoded: finalCounters.framesDecoded,
+                                       decodeErrors: finalCounters.decodeErrors, reason: end.reason)
+        }
+        do { try await recorded.value } catch { logger.error("could not record the session end: \(error)") }
+        logger.info("stream ended", metadata: ["reason": "\(end.reason)", "frames": "\(counters.framesDecoded)"])
+        return (end, counters)
+    }
+
+    private func publishStatus(_ state: StreamStatus.State, counters: DecodeCounters, detected: Int) async {
+        await context.status.publish(StreamStatus(kiosk: kiosk, session: session, state: state,
+                                                  framesDecoded: counters.framesDecoded, framesDetected: detected,
+                                                  decodeErrors: counters.decodeErrors, wallTime: Date()))
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
+    var milliseconds: Double { seconds * 1000 }
+}
+
+extension Metrics.Timer {
+    func recordSeconds(_ seconds: Double) { recordNanoseconds(Int64(seconds * 1e9)) }
+    func recordInterval(_ duration: Duration) { recordSeconds(duration.seconds) }
+}

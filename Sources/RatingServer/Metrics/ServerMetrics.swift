@@ -1,0 +1,34 @@
+import Metrics
+
+/// The daemon's metrics, through swift-metrics: the command that starts the server decides where
+/// they go (Prometheus for `snaprate serve`); tests and libraries see no-op handlers by default.
+final class ServerMetrics: Sendable {
+    let ratingsDetected = Counter(label: "snaprate_ratings_detected_total")
+    let ratingsStored = Counter(label: "snaprate_ratings_stored_total")
+    let storeFailures = Counter(label: "snaprate_store_failures_total")
+    let ringBacklog = Gauge(label: "snaprate_rating_ring_backlog")
+    let storedRingDrops = Counter(label: "snaprate_push_gaps_total")
+    let pushed = Counter(label: "snaprate_push_messages_total")
+    let activeStreams = Meter(label: "snaprate_active_streams")
+    let subscribers = Meter(label: "snaprate_subscribers")
+    let streamErrors = Counter(label: "snaprate_stream_errors_total")
+    let refusedStreams = Counter(label: "snaprate_refused_streams_total")
+    /// Seconds waiting for the decoder's next frame (decode plus arrival of the bytes).
+    let decodeLatency = Metrics.Timer(label: "snaprate_decode_seconds")
+    let detectLatency = Metrics.Timer(label: "snaprate_detect_seconds")
+    let storeLatency = Metrics.Timer(label: "snaprate_store_batch_seconds")
+    /// From a rating's frame being handed to the pipeline to its push to a subscriber.
+    let pushLatency = Metrics.Timer(label: "snaprate_push_latency_seconds")
+
+    func framesDecoded(kiosk: String) -> Counter {
+        Counter(label: "snaprate_frames_decoded_total", dimensions: [("kiosk", kiosk)])
+    }
+
+    func framesDetected(kiosk: String) -> Counter {
+        Counter(label: "snaprate_frames_detected_total", dimensions: [("kiosk", kiosk)])
+    }
+
+    func ratings(kiosk: String, rating: String) -> Counter {
+        Counter(label: "snaprate_ratings_total", dimensions: [("kiosk", kiosk), ("rating", rating)])
+    }
+}

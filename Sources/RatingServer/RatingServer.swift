@@ -1,0 +1,70 @@
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import MediaIngest
+import NIOCore
+import RatingStore
+import RatingStream
+import ServiceLifecycle
+
+/// The live daemon: HTTP and WebSocket routes, ingest streams, the store writer, as services of
+/// one `ServiceGroup` that shuts down in order on SIGTERM or SIGINT: first no new streams, then
+/// the server (streams finish the frames they hold, subscribers are closed), then the store
+/// writer drains the ring into the store.
+public struct RatingServer: Sendable {
+    let context: ServerContext
+    let metricsText: @Sendable () -> String
+    let stdin: ByteSource?
+    let onListening: @Sendable (String, Int) async -> Void
+
+    /// - Parameters:
+    ///   - metricsText: the metrics in Prometheus text format, for `GET /metrics`.
+    ///   - stdin: the byte source for `configuration.stdinKiosk` (standard input in the CLI).
+    ///   - onListening: called with the bound host and port once the server takes connections.
+    public init(configuration: ServerConfiguration, store: any RatingStore, logger: Logger,
+                metricsText: @escaping @Sendable () -> String = { "" }, stdin: ByteSource? = nil,
+                onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) {
+        self.context = ServerContext(configuration: configuration, store: store, logger: logger)
+        self.metricsText = metricsText
+        self.stdin = stdin
+        self.onListening = onListening
+    }
+
+    /// The services in start order; the group shuts them down in reverse.
+    public func services() -> [any Service] {
+        let board = StreamBoard(context: context)
+        var services: [any Service] = [StoreWriter(context: context), board, application(board: board)]
+        if let kiosk = context.configuration.stdinKiosk, let stdin {
+            services.append(StdinIngest(context: context, kiosk: kiosk, source: stdin))
+        }
+        services.append(IngestGate(context: context))
+        return services
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down in order.
+    public func run() async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: context.logger))
+        try await group.run()
+    }
+
+    func application(board: StreamBoard) -> some ApplicationProtocol {
+        let configuration = context.configuration
+        let router = Router(context: BasicRequestContext.self)
+        APIRoutes(context: context, board: board, metricsText: metricsText).add(to: router)
+        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        WebSocketRoutes(context: context).add(to: webSocketRouter)
+        let onListening = onListening
+        let host = configuration.host
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: webSocketRouter,
+                configuration: .init(ws: .init(maxFrameSize: configuration.maxMessageSize))),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "snaprate"),
+            onServerRunning: { channel in
+                await onListening(host, channel.localAddress?.port ?? configuration.port)
+            },
+            logger: context.logger)
+    }
+}

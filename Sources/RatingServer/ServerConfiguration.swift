@@ -1,0 +1,39 @@
+import HandEngine
+import RatingStream
+
+/// What `snaprate serve` was asked to do.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    /// 0 picks a free port; the bound one is reported through `onListening`.
+    public var port: Int
+    /// The event (conference, fair) every rating of this run belongs to.
+    public var event: String
+    public var modelVariant: ModelVariant
+    public var models: ModelDirectory
+    /// Read a WebM stream from standard input as this kiosk.
+    public var stdinKiosk: KioskID?
+    /// Detected ratings waiting for the store writer.
+    public var ratingRingCapacity: Int
+    /// Stored ratings kept for live subscribers; a subscriber further behind replays from the store.
+    public var storedRingCapacity: Int
+    /// Largest WebSocket message accepted (a MediaRecorder chunk).
+    public var maxMessageSize: Int
+    /// At most this many per-frame class messages per second go back to an ingesting kiosk.
+    public var classMessagesPerSecond: Double
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, event: String = "default",
+                modelVariant: ModelVariant = .full, models: ModelDirectory = .standard(), stdinKiosk: KioskID? = nil,
+                ratingRingCapacity: Int = 4096, storedRingCapacity: Int = 1024, maxMessageSize: Int = 8 << 20,
+                classMessagesPerSecond: Double = 5) {
+        self.host = host
+        self.port = port
+        self.event = event
+        self.modelVariant = modelVariant
+        self.models = models
+        self.stdinKiosk = stdinKiosk
+        self.ratingRingCapacity = ratingRingCapacity
+        self.storedRingCapacity = storedRingCapacity
+        self.maxMessageSize = maxMessageSize
+        self.classMessagesPerSecond = classMessagesPerSecond
+    }
+}

@@ -1,0 +1,35 @@
+import Atomics
+import Logging
+import RatingStore
+import RatingStream
+
+/// What every part of one server shares: the store, the two rings, metrics and whether new streams
+/// are still taken. One per server; nothing here is global.
+final class ServerContext: Sendable {
+    let configuration: ServerConfiguration
+    let store: any RatingStore
+    /// Streams publish detected ratings here; the store writer reads it with a gating cursor.
+    let detected: RingBuffer<DetectedRating>
+    /// The store writer publishes stored ratings here; each subscriber reads it with its own cursor.
+    let stored: RingBuffer<StoredRating>
+    /// Stream starts, progress and ends.
+    let status: RingBuffer<StreamStatus>
+    let metrics: ServerMetrics
+    let logger: Logger
+    private let accepting = ManagedAtomic(true)
+
+    init(configuration: ServerConfiguration, store: any RatingStore, logger: Logger) {
+        self.configuration = configuration
+        self.store = store
+        self.detected = RingBuffer(capacity: configuration.ratingRingCapacity)
+        self.stored = RingBuffer(capacity: configuration.storedRingCapacity)
+        self.status = RingBuffer(capacity: 256)
+        self.metrics = ServerMetrics()
+        self.logger = logger
+    }
+
+    /// False once shutdown began: new ingest streams are refused.
+    var isAccepting: Bool { accepting.load(ordering: .acquiring) }
+
+    func stopAccepting() { accepting.store(false, ordering: .releasing) }
+}

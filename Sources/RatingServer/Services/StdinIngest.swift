@@ -1,0 +1,20 @@
+import MediaIngest
+import RatingStream
+import ServiceLifecycle
+
+/// `--stdin KIOSK`: one stream read from standard input. When the pipe ends the stream's session
+/// ends and the server keeps running; on shutdown the stream stops after the frame in hand.
+struct StdinIngest: Service {
+    let context: ServerContext
+    let kiosk: KioskID
+    let source: ByteSource
+
+    func run() async throws {
+        let runner = StreamRunner(context: context, kiosk: kiosk)
+        _ = try? await cancelWhenGracefulShutdown {
+            await runner.run(source: source)
+        }
+        // Stay until shutdown so the group does not read our end as the server's.
+        try? await gracefulShutdown()
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import TestSupport
+
+/// A rating as compared between `analyze` and the server: media times to the millisecond.
+struct ExpectedRating: Equatable, CustomStringConvertible {
+    var rating: String
+    var time: Double
+
+    static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.rating == rhs.rating && abs(lhs.time - rhs.time) <= 0.0011
+    }
+
+    var description: String { "\(rating)@\(time)" }
+}
+
+enum Analyze {
+    /// The ratings `snaprate analyze --models lite` prints for a file.
+    static func ratings(of path: String) throws -> [ExpectedRating] {
+        let process = Process()
+        process.executableURL = TestData.snaprateExecutable
+        process.arguments = ["analyze", "--models", "lite", path]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw MissingTestData(description: "analyze \(path) failed with \(process.terminationStatus)")
+        }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  object["type"] as? String == "rating",
+                  let rating = object["rating"] as? String, let time = object["time"] as? Double else { return nil }
+            return ExpectedRating(rating: rating, time: time)
+        }
+    }
+}
+
+enum Clips {
+    static func clip(_ name: String) throws -> String {
+        try TestData.requireGestures().appendingPathComponent("clips/\(name)").path
+    }
+
+    static func browserChunks() throws -> [Data] {
+        let folder = try TestData.requireGestures().appendingPathComponent("browser/nvpr_vp8")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+            .filter { $0.hasPrefix("chunk") && $0.hasSuffix(".bin") }.sorted()
+        return try names.map { try Data(contentsOf: folder.appendingPathComponent($0)) }
+    }
+
+    static func temporaryFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("snaprate-serve-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+}

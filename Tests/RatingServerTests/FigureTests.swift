@@ -1,0 +1,113 @@
+import Foundation
+import HummingbirdWSClient
+import NIOCore
+import Testing
+import TestSupport
+
+/// Measured figures, not pass/fail checks of behaviour: run with SNAPRATE_FIGURES=1.
+///
+/// A real 640x480 30 fps clip is played into `snaprate serve --stdin` at its own pace by
+/// `ffmpeg -re` (as a camera would deliver it), looped; a WebSocket subscriber times each rating.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["SNAPRATE_FIGURES"] == "1"), .serialized)
+struct FigureTests {
+    @Test(arguments: ["lite", "full"]) func liveLatencyAndCPUPerStream(models: String) async throws {
+        let clip = try Clips.clip("dhar_kiosk_session.webm")
+        let loops = 4
+        let folder = try Clips.temporaryFolder()
+        let server = try ServeProcess(store: folder.appendingPathComponent("f.sqlite").path,
+                                      arguments: ["--stdin", "cam", "--models", models])
+        let ffmpeg = Process()
+        ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+        ffmpeg.arguments = ["-v", "error", "-re", "-stream_loop", "\(loops - 1)", "-i", clip, "-c", "copy", "-f", "webm", "-"]
+        let pipe = Pipe()
+        ffmpeg.standardOutput = pipe
+        let log = MessageLog()
+        let latencies = LockedText()
+        let cpuBefore = server.cpuSeconds
+        let start = Date()
+        try ffmpeg.run()
+        server.pumpStdin(from: pipe.fileHandleForReading)
+        let iso = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        let subscriber = Task {
+            try await SocketClients.subscribe("\(server.webSocketURL)/ws?kiosk=cam", into: log, timeout: 600) { log in
+                // Time each rating as it arrives (the log appends before calling this).
+                if let last = log.ratings.last, let at = last.at.flatMap({ try? iso.parse($0) }),
+                   let text = last.rawLatency {
+                    latencies.append("\(Date().timeIntervalSince(at) * 1000 + text)\n")
+                }
+                return false
+            }
+        }
+        ffmpeg.waitUntilExit()
+        let sessions = try await SocketClients.endedSessions(server.baseURL, kiosk: "cam", timeout: 600)
+        let wall = Date().timeIntervalSince(start)
+        let cpu = server.cpuSeconds - cpuBefore
+        subscriber.cancel()
+        let values = latencies.value.split(separator: "\n").compactMap { Double($0) }.sorted()
+        let frames = sessions.first?["frames"] as? Int ?? 0
+        let p50 = values.isEmpty ? .nan : values[values.count / 2]
+        let p99 = values.isEmpty ? .nan : values[min(values.count - 1, Int((Double(values.count) * 0.99).rounded(.up)) - 1)]
+        print("FIGURE models=\(models) frames=\(frames) wall=\(String(format: "%.1f", wall))s cpu=\(String(format: "%.1f", cpu))s "
+              + "cores/stream=\(String(format: "%.2f", cpu / wall)) ratings=\(values.count) "
+              + "hold-to-push p50=\(String(format: "%.1f", p50))ms p99=\(String(format: "%.1f", p99))ms max=\(String(format: "%.1f", values.last ?? .nan))ms")
+        #expect(frames > 0)
+        _ = server.terminate()
+    }
+
+    /// Several paced 640x480 30 fps streams at once through `WS /ingest`: each stream's detection
+    /// rate is its frames over the wall time it took (every frame is detected; a stream that cannot
+    /// keep up reads its socket more slowly and takes longer).
+    @Test(arguments: [2, 4, 6, 8, 12]) func parallelStreamsDetectionRate(streams: Int) async throws {
+        let clip = try Clips.clip("dhar_kiosk_session.webm")
+        let folder = try Clips.temporaryFolder()
+        let server = try ServeProcess(store: folder.appendingPathComponent("p.sqlite").path, arguments: ["--models", "lite"])
+        let cpuBefore = server.cpuSeconds
+        let start = Date()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for index in 0..<streams {
+                let ffmpeg = Process()
+                ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
+                ffmpeg.arguments = ["-v", "error", "-re", "-stream_loop", "1", "-i", clip, "-c", "copy", "-f", "webm", "-"]
+                let pipe = Pipe()
+                ffmpeg.standardOutput = pipe
+                try ffmpeg.run()
+                let handle = pipe.fileHandleForReading
+                let chunks = AsyncStream<Data> { continuation in
+                    Thread.detachNewThread {
+                        while true {
+                            let data = handle.availableData
+                            if data.isEmpty { break }
+                            continuation.yield(data)
+                        }
+                        continuation.finish()
+                    }
+                }
+                let url = "\(server.webSocketURL)/ingest/cam-\(index)"
+                group.addTask {
+                    try await WebSocketClient.connect(url: url, logger: SocketClients.logger) { inbound, outbound, _ in
+                        for await chunk in chunks { try await outbound.write(.binary(ByteBuffer(bytes: chunk))) }
+                        try await outbound.write(.text("{\"type\":\"end\"}"))
+                        for try await _ in inbound.messages(maxSize: 1 << 20) {}
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let wall = Date().timeIntervalSince(start)
+        let cpu = server.cpuSeconds - cpuBefore
+        var rates: [Double] = []
+        for index in 0..<streams {
+            let sessions = try await SocketClients.endedSessions(server.baseURL, kiosk: "cam-\(index)", timeout: 600)
+            rates.append(Double(sessions.first?["frames"] as? Int ?? 0) / wall)
+        }
+        print("FIGURE streams=\(streams) models=lite wall=\(String(format: "%.1f", wall))s media=24.3s cpu=\(String(format: "%.1f", cpu))s "
+              + "detection Hz per stream min=\(String(format: "%.1f", rates.min() ?? 0)) max=\(String(format: "%.1f", rates.max() ?? 0))")
+        #expect(rates.allSatisfy { $0 > 0 })
+        _ = server.terminate()
+    }
+}
+
+extension ServerMessage {
+    /// `latency_ms` of a rating message (decoded separately: figures only).
+    var rawLatency: Double? { latencyMilliseconds }
+}
