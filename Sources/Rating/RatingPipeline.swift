@@ -34,12 +34,20 @@ public final class RatingPipeline {
         self.init(tracker: tracker, smoothing: smoothing)
     }
 
-    /// Runs one RGB24 frame through detection, classification and the smoother.
-    public func process(_ frame: Frame) -> FrameOutcome {
+    /// A pipeline for video whose networks come from `pool`, shared with other streams.
+    public convenience init(pool: HandModelPool, smoothing: RatingSmoother.Configuration = RatingSmoother.Configuration(),
+                            logger: Logger) throws {
+        try pool.prepare()
+        self.init(tracker: HandTracker(models: .shared(pool), options: .video, logger: logger), smoothing: smoothing)
+    }
+
+    /// Runs one RGB24 frame through detection, classification and the smoother. `reducedEffort`
+    /// skips the tracker's wider search for hands on this frame (see `HandTracker.process`).
+    public func process(_ frame: Frame, reducedEffort: Bool = false) -> FrameOutcome {
         precondition(frame.format == .rgb24, "the rating pipeline reads RGB24 frames")
         let start = clock.now
         let image = RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels)
-        let hands = tracker.process(image, time: frame.time)
+        let hands = tracker.process(image, time: frame.time, allowRescue: !reducedEffort)
         let frameClass = classifier.classify(hands, width: frame.width, height: frame.height)
         let elapsed = clock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18

@@ -45,6 +45,7 @@ public struct RatingServer: Sendable {
     public func run() async throws {
         let group = ServiceGroup(configuration: .init(
             services: services(), gracefulShutdownSignals: [.sigterm, .sigint], logger: context.logger))
+        defer { context.detection.shutdown() }
         try await group.run()
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import HandEngine
 import RatingStream
 
@@ -20,11 +21,18 @@ public struct ServerConfiguration: Sendable {
     public var maxMessageSize: Int
     /// At most this many per-frame class messages per second go back to an ingesting kiosk.
     public var classMessagesPerSecond: Double
+    /// How far behind real time a stream may fall before its decoder stops waiting for detection
+    /// and newer frames replace waiting ones (`FrameDelivery.live`); infinity: every frame is
+    /// detected, however late.
+    public var maxLag: Double
+    /// Threads that run detection for all streams; one per core.
+    public var detectionThreads: Int
 
     public init(host: String = "127.0.0.1", port: Int = 8080, event: String = "default",
                 modelVariant: ModelVariant = .full, models: ModelDirectory = .standard(), stdinKiosk: KioskID? = nil,
                 ratingRingCapacity: Int = 4096, storedRingCapacity: Int = 1024, maxMessageSize: Int = 8 << 20,
-                classMessagesPerSecond: Double = 5) {
+                classMessagesPerSecond: Double = 5, maxLag: Double = 0.25,
+                detectionThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.host = host
         self.port = port
         self.event = event
@@ -35,5 +43,7 @@ public struct ServerConfiguration: Sendable {
         self.storedRingCapacity = storedRingCapacity
         self.maxMessageSize = maxMessageSize
         self.classMessagesPerSecond = classMessagesPerSecond
+        self.maxLag = maxLag
+        self.detectionThreads = detectionThreads
     }
 }

@@ -1,4 +1,5 @@
 import Atomics
+import HandEngine
 import Logging
 import RatingStore
 import RatingStream
@@ -15,6 +16,9 @@ final class ServerContext: Sendable {
     /// Stream starts, progress and ends.
     let status: RingBuffer<StreamStatus>
     let metrics: ServerMetrics
+    /// Where the streams' detection runs, and the networks it runs, shared by every stream.
+    let detection: DetectionExecutor
+    let handModels: HandModelPool
     let logger: Logger
     private let accepting = ManagedAtomic(true)
 
@@ -25,6 +29,8 @@ final class ServerContext: Sendable {
         self.stored = RingBuffer(capacity: configuration.storedRingCapacity)
         self.status = RingBuffer(capacity: 256)
         self.metrics = ServerMetrics()
+        self.detection = DetectionExecutor(threads: configuration.detectionThreads, niceness: 5)
+        self.handModels = HandModelPool(variant: configuration.modelVariant, models: configuration.models, logger: logger)
         self.logger = logger
     }
 

@@ -10,10 +10,14 @@ final class ServeProcess: @unchecked Sendable {
     private let errorText = LockedText()
 
     /// Starts the server and waits (up to `timeout`) for the line that gives its port.
-    init(store: String, arguments: [String] = [], timeout: TimeInterval = 60) throws {
+    ///
+    /// - Parameter detectsEveryFrame: turns off frame skipping (`--max-lag inf`). The tests that
+    ///   compare `serve` with `analyze` feed clips faster than real time on a machine that may be
+    ///   busy with other tests; skipping would make the comparison test the load, not the pipeline.
+    init(store: String, arguments: [String] = [], detectsEveryFrame: Bool = true, timeout: TimeInterval = 60) throws {
         process.executableURL = TestData.snaprateExecutable
         process.arguments = ["serve", "--port", "0", "--store", "sqlite:\(store)", "--models", "lite",
-                             "--log-level", "info"] + arguments
+                             "--log-level", "info"] + (detectsEveryFrame ? ["--max-lag", "inf"] : []) + arguments
         process.currentDirectoryURL = TestData.packageRoot
         let output = Pipe()
         process.standardInput = input

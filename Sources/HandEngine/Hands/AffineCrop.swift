@@ -23,32 +23,41 @@ public enum AffineCrop {
         let origin = SIMD2<Float>(region.centerX, region.centerY) - stepX * Float(outWidth) / 2 - stepY * Float(outHeight) / 2
         let imageWidth = image.width, imageHeight = image.height
         let maxX = Float(imageWidth - 1), maxY = Float(imageHeight - 1)
+        guard imageWidth >= 3 else {
+            // Too narrow for the fast path's one-pixel margin: every sample the careful way.
+            return warpAtBorder(image, origin: origin, stepX: stepX, stepY: stepY, into: output,
+                                width: outWidth, height: outHeight, border: border)
+        }
         image.pixels.withUnsafeBufferPointer { pixels in
             let rowBytes = imageWidth * 3
             for y in 0..<outHeight {
                 let rowOrigin = origin + stepY * Float(y)
                 let outRow = output.baseAddress! + y * outWidth * 3
                 let (first, end) = interiorSpan(rowOrigin: rowOrigin, step: stepX, count: outWidth,
-                                                 maxX: maxX, maxY: maxY)
+                                                 maxX: maxX - 1, maxY: maxY)
                 // Outside [first, end) a neighbour may fall off the image: the careful path.
                 for x in 0..<first {
                     sampleAtBorder(pixels, imageWidth, imageHeight, rowOrigin + stepX * Float(x), outRow + x * 3, border)
                 }
                 // Inside, all four neighbours exist: no bounds checks in the hot loop, and the
-                // three channels are blended together as one vector.
-                let base = pixels.baseAddress!
+                // three channels are blended together as one vector. Each texel is read as four
+                // bytes (its R, G, B and the next byte, which is ignored); the span keeps one pixel
+                // clear of the last column so that fourth byte is always inside the image.
+                let base = UnsafeRawPointer(pixels.baseAddress!)
                 @inline(__always) func texel(_ offset: Int) -> SIMD4<Float> {
-                    SIMD4(Float(base[offset]), Float(base[offset + 1]), Float(base[offset + 2]), 0)
+                    SIMD4<Float>(base.loadUnaligned(fromByteOffset: offset, as: SIMD4<UInt8>.self))
                 }
+                let scale = SIMD4<Float>(repeating: 1 / 255)
                 for x in first..<end {
                     let point = rowOrigin + stepX * Float(x)
                     let floorX = point.x.rounded(.down), floorY = point.y.rounded(.down)
-                    let fx = point.x - floorX, fy = point.y - floorY
+                    let fx = SIMD4<Float>(repeating: point.x - floorX), fy = SIMD4<Float>(repeating: point.y - floorY)
                     let top = Int(floorY) * rowBytes + Int(floorX) * 3
                     let bottom = top + rowBytes
-                    let upper = texel(top) + (texel(top + 3) - texel(top)) * fx
-                    let lower = texel(bottom) + (texel(bottom + 3) - texel(bottom)) * fx
-                    let value = (upper + (lower - upper) * fy) * (1 / 255)
+                    let topLeft = texel(top), bottomLeft = texel(bottom)
+                    let upper = topLeft + (texel(top + 3) - topLeft) * fx
+                    let lower = bottomLeft + (texel(bottom + 3) - bottomLeft) * fx
+                    let value = (upper + (lower - upper) * fy) * scale
                     let out = outRow + x * 3
                     out[0] = value.x
                     out[1] = value.y
@@ -56,6 +65,20 @@ public enum AffineCrop {
                 }
                 for x in end..<outWidth {
                     sampleAtBorder(pixels, imageWidth, imageHeight, rowOrigin + stepX * Float(x), outRow + x * 3, border)
+                }
+            }
+        }
+    }
+
+    private static func warpAtBorder(_ image: RGBImage, origin: SIMD2<Float>, stepX: SIMD2<Float>, stepY: SIMD2<Float>,
+                                     into output: UnsafeMutableBufferPointer<Float>, width: Int, height: Int,
+                                     border: BorderMode) {
+        image.pixels.withUnsafeBufferPointer { pixels in
+            for y in 0..<height {
+                let rowOrigin = origin + stepY * Float(y)
+                for x in 0..<width {
+                    sampleAtBorder(pixels, image.width, image.height, rowOrigin + stepX * Float(x),
+                                   output.baseAddress! + (y * width + x) * 3, border)
                 }
             }
         }

@@ -91,31 +91,28 @@ public final class HandRescue {
     }
 
     public let options: Options
-    private let palmDetector: PalmDetector
-    private let landmarker: HandLandmarker
     private let maxHands: Int
     private let duplicateIoU: Float
     /// Video: which slice of the squares the next search tries.
     private var nextSlice = 0
 
-    init(options: Options, palmDetector: PalmDetector, landmarker: HandLandmarker, maxHands: Int, duplicateIoU: Float) {
+    init(options: Options, maxHands: Int, duplicateIoU: Float) {
         self.options = options
-        self.palmDetector = palmDetector
-        self.landmarker = landmarker
         self.maxHands = maxHands
         self.duplicateIoU = duplicateIoU
     }
 
     /// Hands found by the wider search; empty when none is convincing. `sliced` (video) tries
     /// the next share of the squares rather than all of them.
-    func search(_ image: RGBImage, sliced: Bool = false) -> [Hand] {
+    func search(_ image: RGBImage, models: HandModels, sliced: Bool = false) -> [Hand] {
+        let landmarker = models.landmarker
         for zoom in options.zoomOuts {
-            let palms = palmDetector.detect(in: image, region: .letterbox(width: image.width, height: image.height, zoomOut: zoom))
+            let palms = models.palmDetector.detect(in: image, region: .letterbox(width: image.width, height: image.height, zoomOut: zoom))
             let rois = palms.prefix(maxHands).map { HandROI.fromPalm($0, imageWidth: image.width, imageHeight: image.height) }
-            let hands = HandTracker.associate(rois, threshold: duplicateIoU).compactMap { confirmed(from: $0, in: image) }
+            let hands = HandTracker.associate(rois, threshold: duplicateIoU).compactMap { confirmed(from: $0, in: image, landmarker: landmarker) }
             if !hands.isEmpty { return hands }
         }
-        return bestSquare(in: image, rois: squareROIs(for: image, sliced: sliced)).map { [$0] } ?? []
+        return bestSquare(in: image, rois: squareROIs(for: image, sliced: sliced), landmarker: landmarker).map { [$0] } ?? []
     }
 
     /// Forgets the video slice position (a new stream).
@@ -147,26 +144,26 @@ public final class HandRescue {
     /// 0.99, and a square that framed the hand worse can converge on a different pose (fingers
     /// placed outside the picture) with a hair more; the square the model liked best at first
     /// sight holds the most of the hand.
-    private func bestSquare(in image: RGBImage, rois: [HandROI]) -> Hand? {
+    private func bestSquare(in image: RGBImage, rois: [HandROI], landmarker: HandLandmarker) -> Hand? {
         let firstLooks = rois.map { landmarker.landmarks(in: image, roi: $0) }
             .filter { $0.score > options.minFirstLook }
             .sorted { $0.score > $1.score }
             .prefix(options.refinedSquares)
         for firstLook in firstLooks {
-            if let hand = refined(firstLook, in: image) { return hand }
+            if let hand = refined(firstLook, in: image, landmarker: landmarker) { return hand }
         }
         return nil
     }
 
     /// The hand in `roi` after re-centring on its own landmarks, if the model is sure of it.
-    private func confirmed(from roi: HandROI, in image: RGBImage) -> Hand? {
+    private func confirmed(from roi: HandROI, in image: RGBImage, landmarker: HandLandmarker) -> Hand? {
         let hand = landmarker.landmarks(in: image, roi: roi)
         // A first look that sees no hand at all is not worth refining.
         guard hand.score > options.minFirstLook else { return nil }
-        return refined(hand, in: image)
+        return refined(hand, in: image, landmarker: landmarker)
     }
 
-    private func refined(_ firstLook: Hand, in image: RGBImage) -> Hand? {
+    private func refined(_ firstLook: Hand, in image: RGBImage, landmarker: HandLandmarker) -> Hand? {
         var hand = firstLook
         for _ in 0..<options.refinements {
             let next = HandROI.fromLandmarks(hand.landmarks, imageWidth: image.width, imageHeight: image.height)

@@ -8,11 +8,11 @@ import Logging
 /// (always for photos). Its ROIs and the tracked ones are merged as MediaPipe's association does:
 /// an ROI overlapping an earlier one by IoU > 0.5 replaces it, tracked ROIs coming last so they win.
 ///
-/// Not thread-safe; one tracker per stream.
+/// Not thread-safe; one tracker per stream. The networks themselves come from a
+/// `HandModelSource` for each frame, so trackers can share them.
 public final class HandTracker {
     public let options: HandTrackerOptions
-    private let palmDetector: PalmDetector
-    private let landmarker: HandLandmarker
+    private let models: HandModelSource
     private let rescue: HandRescue?
     private let logger: Logger
     /// ROIs for the next frame, from this frame's landmarks (video mode only).
@@ -26,24 +26,24 @@ public final class HandTracker {
     /// Palm-detector runs since creation: how often tracking saved one.
     public private(set) var palmDetectionRuns = 0
 
-    public init(palmDetector: PalmDetector, landmarker: HandLandmarker, options: HandTrackerOptions, logger: Logger) {
-        self.palmDetector = palmDetector
-        self.landmarker = landmarker
+    public init(models: HandModelSource, options: HandTrackerOptions, logger: Logger) {
+        self.models = models
         self.options = options
         self.logger = logger
-        palmDetector.minScore = options.minDetectionScore
         rescue = options.rescue.map {
-            HandRescue(options: $0, palmDetector: palmDetector, landmarker: landmarker,
-                       maxHands: options.maxHands, duplicateIoU: options.duplicateIoU)
+            HandRescue(options: $0, maxHands: options.maxHands, duplicateIoU: options.duplicateIoU)
         }
     }
 
-    /// Loads the variant's two models from `models`.
+    public convenience init(palmDetector: PalmDetector, landmarker: HandLandmarker, options: HandTrackerOptions, logger: Logger) {
+        self.init(models: .own(HandModels(palmDetector: palmDetector, landmarker: landmarker)), options: options, logger: logger)
+    }
+
+    /// Loads the variant's two models from `models`, for this tracker alone.
     public convenience init(variant: ModelVariant, models: ModelDirectory = .standard(),
                             options: HandTrackerOptions, logger: Logger) throws {
-        let palm = try PalmDetector(model: models.require(.palm(variant)), logger: logger)
-        let landmarker = try HandLandmarker(model: models.require(.landmark(variant)), logger: logger)
-        self.init(palmDetector: palm, landmarker: landmarker, options: options, logger: logger)
+        let own = try HandModels(variant: variant, models: models, logger: logger)
+        self.init(models: .own(own), options: options, logger: logger)
     }
 
     /// Forgets tracked hands (a new scene or stream).
@@ -58,7 +58,16 @@ public final class HandTracker {
     /// The hands in `image`, in MediaPipe's order (new detections first, then tracked hands).
     /// `time` is the frame's media time, which paces the searches of `palmSearchInterval` and
     /// `rescueInterval` in video mode; without it every frame searches.
-    public func process(_ image: RGBImage, time: Double? = nil) -> [Hand] {
+    ///
+    /// `allowRescue` false skips the wider search on this frame, whatever the options say: a live
+    /// stream that has fallen behind real time sheds its most expensive, least common work first.
+    public func process(_ image: RGBImage, time: Double? = nil, allowRescue: Bool = true) -> [Hand] {
+        models.withModels { process(image, time: time, allowRescue: allowRescue, models: $0) } ?? []
+    }
+
+    private func process(_ image: RGBImage, time: Double?, allowRescue: Bool, models: HandModels) -> [Hand] {
+        let palmDetector = models.palmDetector, landmarker = models.landmarker
+        palmDetector.minScore = options.minDetectionScore
         if options.mode == .photo || trackedSize != (image.width, image.height) {
             trackedROIs = []
             trackedSize = (image.width, image.height)
@@ -86,10 +95,10 @@ public final class HandTracker {
 
         if !hands.isEmpty {
             paceRescue(found: true)
-        } else if let rescue, rescueDue(at: time) {
+        } else if allowRescue, let rescue, rescueDue(at: time) {
             lastRescue = time
             // Video searches a slice of the squares each time, to bound a frame's delay.
-            hands = rescue.search(image, sliced: options.mode == .video)
+            hands = rescue.search(image, models: models, sliced: options.mode == .video)
             paceRescue(found: !hands.isEmpty)
             if options.mode == .video {
                 trackedROIs = hands.map { HandROI.fromLandmarks($0.landmarks, imageWidth: image.width, imageHeight: image.height) }

@@ -8,67 +8,132 @@ public enum DecodeEvent: Sendable {
     case finished(DecodeCounters)
 }
 
+/// How decoded frames reach a consumer that is slower than the decoder.
+public enum FrameDelivery: Sendable {
+    /// Every frame: the decoder waits for the consumer (offline analysis).
+    case everyFrame
+    /// A live source: while the stream is less than `maxLag` seconds behind real time (measured
+    /// from its first frame; a file piped in runs far ahead) the decoder waits for the consumer,
+    /// as above. Further behind, a new frame replaces the oldest waiting one instead, so a
+    /// consumer that cannot keep up gets recent frames and does not drift from the camera.
+    /// Replaced frames are counted.
+    case live(maxLag: Double)
+}
+
 /// Decodes a byte source on a thread of its own and hands the events to async code.
 ///
 /// The decoder blocks on its source, so it must not sit on the cooperative pool. At most `lookahead`
 /// frames wait for the consumer; past that the decoder thread waits too, which slows reading from
-/// the source: backpressure all the way to the socket or pipe. Ending the iteration early closes
-/// the source and stops the thread.
+/// the source: backpressure all the way to the socket or pipe (with `.live` delivery, only while
+/// the source is ahead of real time). Ending the iteration early closes the source and stops the
+/// thread.
 public struct DecodedFrames: AsyncSequence, Sendable {
     public typealias Element = DecodeEvent
 
     private let source: ByteSource
     private let options: DecodeOptions
     private let lookahead: Int
+    private let delivery: FrameDelivery
     private let logger: Logger
 
     public init(source: ByteSource, options: DecodeOptions = DecodeOptions(), lookahead: Int = 2,
-                logger: Logger = Logger(label: "snaprate.decode")) {
+                delivery: FrameDelivery = .everyFrame, logger: Logger = Logger(label: "snaprate.decode")) {
         self.source = source
         self.options = options
         self.lookahead = Swift.max(1, lookahead)
+        self.delivery = delivery
         self.logger = logger
     }
 
     public func makeAsyncIterator() -> Iterator {
-        let credits = DispatchSemaphore(value: lookahead)
+        let mailbox = FrameMailbox()
         let stop = StopFlag()
-        let (stream, continuation) = AsyncThrowingStream<DecodeEvent, any Error>.makeStream()
-        let source = source, options = options, logger = logger
-        continuation.onTermination = { _ in
-            stop.set()
-            source.close()
-            credits.signal()
-        }
+        let source = source, options = options, logger = logger, delivery = delivery, lookahead = lookahead
         let thread = Thread {
             do {
                 let decoder = try MediaDecoder(source: source, options: options, logger: logger)
-                continuation.yield(.opened(decoder.info))
-                while !stop.isSet, let frame = try decoder.nextFrame() {
-                    credits.wait()
-                    if stop.isSet { break }
-                    continuation.yield(.frame(frame))
+                mailbox.put(.opened(decoder.info))
+                var clock = RealTimeReference()
+                decoding: while !stop.isSet, let frame = try decoder.nextFrame() {
+                    switch delivery {
+                    case .everyFrame:
+                        guard mailbox.waitForRoom(limit: lookahead) else { break decoding }
+                        mailbox.put(.frame(frame))
+                    case .live(let maxLag):
+                        // Behind real time by more than maxLag (a live source the consumer cannot
+                        // keep up with), a full mailbox is not waited for: the oldest waiting
+                        // frame gives way. Otherwise (a file piped in runs far ahead) wait as
+                        // offline.
+                        if clock.lag(of: frame.time) < maxLag {
+                            guard mailbox.waitForRoom(limit: lookahead) else { break decoding }
+                            mailbox.put(.frame(frame))
+                        } else {
+                            mailbox.put(.frame(frame), replacingOldestAbove: lookahead)
+                        }
+                    }
                 }
-                continuation.yield(.finished(decoder.counters))
-                continuation.finish()
+                mailbox.put(.finished(decoder.counters))
+                mailbox.finish()
             } catch {
-                continuation.finish(throwing: error)
+                mailbox.finish(throwing: error)
             }
         }
         thread.name = "decode \(source.name)"
         thread.start()
-        return Iterator(base: stream.makeAsyncIterator(), credits: credits)
+        return Iterator(mailbox: mailbox, ending: IterationEnd(mailbox: mailbox, stop: stop, source: source))
     }
 
     public struct Iterator: AsyncIteratorProtocol {
-        var base: AsyncThrowingStream<DecodeEvent, any Error>.AsyncIterator
-        let credits: DispatchSemaphore
+        let mailbox: FrameMailbox
+        let ending: IterationEnd
+
+        /// Frames decoded but never delivered because `.live` delivery replaced them.
+        public var framesReplaced: Int { mailbox.replacedCount }
 
         public mutating func next() async throws -> DecodeEvent? {
-            let event = try await base.next()
-            if case .frame = event { credits.signal() }
-            return event
+            try await mailbox.next()
         }
+    }
+}
+
+/// Stops the decoder thread and closes the source when the consumer lets go of the iterator,
+/// whether it read to the end, stopped early or was cancelled.
+final class IterationEnd: Sendable {
+    let mailbox: FrameMailbox
+    let stop: StopFlag
+    let source: ByteSource
+
+    init(mailbox: FrameMailbox, stop: StopFlag, source: ByteSource) {
+        self.mailbox = mailbox
+        self.stop = stop
+        self.source = source
+    }
+
+    deinit {
+        stop.set()
+        source.close()
+        mailbox.close()
+    }
+}
+
+/// How far a live stream runs behind real time: the wall time since its first frame minus the
+/// media time since then. A stall of the source counts as lag too, which is right for a camera:
+/// frames that arrive late are old.
+struct RealTimeReference {
+    private let clock = ContinuousClock()
+    private var origin: (wall: ContinuousClock.Instant, media: Double)?
+
+    /// Seconds behind real time (negative: ahead, as a file piped in runs).
+    mutating func lag(of mediaTime: Double) -> Double {
+        let now = clock.now
+        guard let origin, mediaTime >= origin.media else {
+            // The first frame, or a clock that went back: level by definition.
+            self.origin = (now, mediaTime)
+            return 0
+        }
+        let wall = origin.wall.duration(to: now)
+        let elapsed = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
+        return elapsed - (mediaTime - origin.media)
     }
 }
 

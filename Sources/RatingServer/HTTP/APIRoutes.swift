@@ -17,7 +17,7 @@ struct APIRoutes {
             Self.response("{\"status\":\"ok\"}", type: "application/json")
         }
         router.get("/metrics") { _, _ in
-            Self.response(metricsText(), type: "text/plain; version=0.0.4")
+            Self.response(metricsText() + ProcessStats.prometheusText(), type: "text/plain; version=0.0.4")
         }
         router.get("/api/ratings") { request, _ in
             let records = try await ratings(for: request)
@@ -42,7 +42,8 @@ struct APIRoutes {
         router.get("/api/summary") { request, _ in
             let event = request.uri.queryParameters.get("event")
             let summary = try await context.store.summary(event: event)
-            return Self.response(RatingJSON.summary(summary), type: "application/json")
+            let latest = try await context.store.latestSequence()
+            return Self.response(RatingJSON.summary(summary, latestSequence: latest), type: "application/json")
         }
     }
 

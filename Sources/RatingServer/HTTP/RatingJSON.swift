@@ -45,6 +45,8 @@ enum RatingJSON {
         var kiosks: [Kiosk]
         var up: Int
         var down: Int
+        /// The highest sequence number stored: where a subscriber that wants only new ratings starts.
+        var latest_seq: Int64
     }
 
     struct Session: Encodable {
@@ -97,8 +99,9 @@ enum RatingJSON {
         PushMessage.encode(Ratings(ratings: records.map(Rating.init)))
     }
 
-    static func summary(_ kiosks: [KioskSummary]) -> String {
+    static func summary(_ kiosks: [KioskSummary], latestSequence: Int64) -> String {
         PushMessage.encode(Summary(kiosks: kiosks.map { Kiosk(kiosk: $0.kiosk, up: $0.up, down: $0.down) },
-                                   up: kiosks.reduce(0) { $0 + $1.up }, down: kiosks.reduce(0) { $0 + $1.down }))
+                                   up: kiosks.reduce(0) { $0 + $1.up }, down: kiosks.reduce(0) { $0 + $1.down },
+                                   latest_seq: latestSequence))
     }
 }

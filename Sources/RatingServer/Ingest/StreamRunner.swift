@@ -27,6 +27,10 @@ enum StreamEnd: Sendable, Equatable {
 /// Runs one stream: its own decoder thread and `RatingPipeline`, in order, frame by frame (the
 /// same per-frame path as `analyze`), publishing each rating into the ring and recording the
 /// stream as a session in the store.
+///
+/// Detection runs on the server's `DetectionExecutor`. A stream that falls behind real time
+/// skips detection on frames (its `DetectionPacer` decides) rather than drift from its camera;
+/// while it keeps up, it detects every frame, exactly like `analyze`.
 struct StreamRunner: Sendable {
     let context: ServerContext
     let kiosk: KioskID
@@ -41,6 +45,12 @@ struct StreamRunner: Sendable {
     }
 
     func run(source: ByteSource, observer: Observer = Observer()) async -> (end: StreamEnd, counters: DecodeCounters) {
+        await withTaskExecutorPreference(context.detection) {
+            await runOnDetectionExecutor(source: source, observer: observer)
+        }
+    }
+
+    private func runOnDetectionExecutor(source: ByteSource, observer: Observer) async -> (end: StreamEnd, counters: DecodeCounters) {
         var logger = context.logger
         logger[metadataKey: "kiosk"] = "\(kiosk)"
         logger[metadataKey: "session"] = "\(session)"
@@ -61,13 +71,19 @@ struct StreamRunner: Sendable {
         var detected = 0
         let end: StreamEnd
         do {
-            let pipeline = try RatingPipeline(variant: context.configuration.modelVariant,
-                                              models: context.configuration.models, logger: logger)
+            let pipeline = try RatingPipeline(pool: context.handModels, logger: logger)
             let decodedCounter = metrics.framesDecoded(kiosk: kiosk.value)
             let detectedCounter = metrics.framesDetected(kiosk: kiosk.value)
+            let skippedCounter = metrics.framesSkipped(kiosk: kiosk.value)
             let clock = ContinuousClock()
             var waitStart = clock.now
-            for try await event in DecodedFrames(source: source, options: DecodeOptions(pixelFormat: .rgb24), logger: logger) {
+            let frames = DecodedFrames(source: source, options: DecodeOptions(pixelFormat: .rgb24), lookahead: 1,
+                                       delivery: .live(maxLag: context.configuration.maxLag), logger: logger)
+            var iterator = frames.makeAsyncIterator()
+            var replaced = 0
+            // Media time of the last frame that found frames replaced before it: the stream was behind.
+            var lastBehind: Double?
+            while let event = try await iterator.next() {
                 switch event {
                 case .opened(let info):
                     logger.info("stream opened", metadata: ["codec": "\(info.codec)", "width": "\(info.width)", "height": "\(info.height)"])
@@ -75,8 +91,21 @@ struct StreamRunner: Sendable {
                     let handed = clock.now
                     metrics.decodeLatency.recordInterval(waitStart.duration(to: handed))
                     decodedCounter.increment()
-                    counters.framesDecoded += 1
-                    let outcome = pipeline.process(frame)
+                    // Frames the decoder replaced while this stream was behind were decoded too.
+                    let newlyReplaced = iterator.framesReplaced - replaced
+                    replaced += newlyReplaced
+                    skippedCounter.increment(by: newlyReplaced)
+                    decodedCounter.increment(by: newlyReplaced)
+                    let previous = counters.framesDecoded
+                    counters.framesDecoded += 1 + newlyReplaced
+                    if counters.framesDecoded / 150 != previous / 150 {
+                        await publishStatus(.running, counters: counters, detected: detected)
+                    }
+                    if newlyReplaced > 0 { lastBehind = frame.time }
+                    // A stream that was behind in the last second sheds the tracker's costly wider
+                    // search, so that more of its frames (and the other streams') get detected.
+                    let behind = lastBehind.map { frame.time - $0 < 1 && frame.time >= $0 } ?? false
+                    let outcome = pipeline.process(frame, reducedEffort: behind)
                     detected += 1
                     detectedCounter.increment()
                     metrics.detectLatency.recordSeconds(outcome.detectionSeconds)
@@ -92,7 +121,9 @@ struct StreamRunner: Sendable {
                         metrics.ratings(kiosk: kiosk.value, rating: event.rating.rawValue).increment()
                         await observer.rating(rating)
                     }
-                    if detected % 150 == 0 { await publishStatus(.running, counters: counters, detected: detected) }
+                    // A waiting frame is handed over without a suspension: let the other streams
+                    // queued for the detection threads have their turn before this one goes on.
+                    await Task.yield()
                     waitStart = clock.now
                 case .finished(let final):
                     counters = final

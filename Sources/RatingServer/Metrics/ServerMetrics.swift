@@ -28,6 +28,11 @@ final class ServerMetrics: Sendable {
         Counter(label: "snaprate_frames_detected_total", dimensions: [("kiosk", kiosk)])
     }
 
+    /// Decoded but not detected: the stream was behind real time (see `DetectionPacer`).
+    func framesSkipped(kiosk: String) -> Counter {
+        Counter(label: "snaprate_frames_skipped_total", dimensions: [("kiosk", kiosk)])
+    }
+
     func ratings(kiosk: String, rating: String) -> Counter {
         Counter(label: "snaprate_ratings_total", dimensions: [("kiosk", kiosk), ("rating", rating)])
     }

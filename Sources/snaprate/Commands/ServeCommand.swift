@@ -36,6 +36,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("stdin"), help: ArgumentHelp("Read a WebM stream from standard input as this kiosk.", valueName: "kiosk"))
     var stdinKiosk: String?
 
+    @Option(name: .customLong("max-lag"), help: ArgumentHelp(
+        "How far a stream may fall behind real time before newer frames replace ones waiting for detection; inf detects every frame.",
+        valueName: "seconds"))
+    var maxLag = 0.25
+
+    @Option(help: "Threads that run hand detection for all streams (default: one per core).")
+    var detectionThreads = ProcessInfo.processInfo.activeProcessorCount
+
     @OptionGroup var models: ModelOptions
 
     @OptionGroup var global: GlobalOptions
@@ -67,8 +75,13 @@ struct ServeCommand: AsyncParsableCommand {
             Console.error("cannot open the store \(store): \(error)")
             throw ExitCode(1)
         }
+        guard maxLag > 0, detectionThreads > 0 else {
+            Console.error("--max-lag and --detection-threads must be positive")
+            throw ExitCode(2)
+        }
         let configuration = ServerConfiguration(host: host, port: port, event: event, modelVariant: models.variant,
-                                                models: models.directory, stdinKiosk: stdinID)
+                                                models: models.directory, stdinKiosk: stdinID, maxLag: maxLag,
+                                                detectionThreads: detectionThreads)
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,
             metricsText: { registry.emitToString() },

@@ -1,0 +1,103 @@
+import Foundation
+
+/// The hand-over between a decoder thread and the async code that takes its events: a short
+/// queue the thread fills (waiting for room when asked to) and the consumer empties, suspending
+/// while it is empty. Live delivery can replace the oldest waiting frame instead of waiting.
+final class FrameMailbox: @unchecked Sendable {
+    private let condition = NSCondition()
+    // Guarded by `condition`.
+    private var events: [DecodeEvent] = []
+    private var frames = 0
+    private var ending: (any Error)??
+    private var waiter: CheckedContinuation<DecodeEvent?, any Error>?
+    private var closed = false
+    private var replaced = 0
+
+    /// Blocks the decoder thread while `limit` frames wait; false once the consumer has gone.
+    func waitForRoom(limit: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while frames >= limit && !closed { condition.wait() }
+        return !closed
+    }
+
+    /// Queues an event. With `replacing` a frame takes the place of the oldest waiting frame when
+    /// `limit` frames already wait.
+    func put(_ event: DecodeEvent, replacingOldestAbove limit: Int? = nil) {
+        condition.lock()
+        guard !closed else { return condition.unlock() }
+        if case .frame = event {
+            if let limit, frames >= limit, let oldest = events.firstIndex(where: { if case .frame = $0 { true } else { false } }) {
+                events.remove(at: oldest)
+                frames -= 1
+                replaced += 1
+            }
+            frames += 1
+        }
+        if let waiter {
+            self.waiter = nil
+            if case .frame = event { frames -= 1 }
+            condition.unlock()
+            waiter.resume(returning: event)
+            return
+        }
+        events.append(event)
+        condition.unlock()
+    }
+
+    /// No more events: the consumer gets nil (or `error`) after what is queued.
+    func finish(throwing error: (any Error)? = nil) {
+        condition.lock()
+        guard ending == nil else { return condition.unlock() }
+        ending = .some(error)
+        if let waiter, events.isEmpty {
+            self.waiter = nil
+            condition.unlock()
+            if let error { waiter.resume(throwing: error) } else { waiter.resume(returning: nil) }
+            return
+        }
+        condition.unlock()
+    }
+
+    /// The consumer has gone: the decoder stops waiting and everything queued is dropped.
+    func close() {
+        condition.lock()
+        closed = true
+        events.removeAll()
+        frames = 0
+        let waiter = waiter
+        self.waiter = nil
+        condition.broadcast()
+        condition.unlock()
+        waiter?.resume(returning: nil)
+    }
+
+    var replacedCount: Int { condition.withLock { replaced } }
+
+    func next() async throws -> DecodeEvent? {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DecodeEvent?, any Error>) in
+                condition.lock()
+                if !events.isEmpty {
+                    let event = events.removeFirst()
+                    if case .frame = event { frames -= 1 }
+                    condition.broadcast()
+                    condition.unlock()
+                    continuation.resume(returning: event)
+                } else if closed || Task.isCancelled {
+                    condition.unlock()
+                    continuation.resume(returning: nil)
+                } else if let ending {
+                    condition.unlock()
+                    if let error = ending { continuation.resume(throwing: error) } else { continuation.resume(returning: nil) }
+                } else {
+                    waiter = continuation
+                    condition.broadcast()
+                    condition.unlock()
+                }
+            }
+        } onCancel: {
+            close()
+        }
+    }
+}

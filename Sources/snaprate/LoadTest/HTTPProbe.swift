@@ -1,0 +1,77 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The load test's reads of the server's HTTP API.
+struct HTTPProbe: Sendable {
+    let base: String
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    func get(_ path: String) async throws -> Data {
+        guard let url = URL(string: base + path) else { throw Failure(description: "bad URL \(base + path)") }
+        let (data, response) = try await URLSession.shared.data(from: url)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw Failure(description: "GET \(path): HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+        }
+        return data
+    }
+
+    func metrics() async throws -> PrometheusScrape {
+        PrometheusScrape(text: String(decoding: try await get("/metrics"), as: UTF8.self))
+    }
+
+    /// The highest sequence number stored.
+    func latestSequence() async throws -> Int64 {
+        let object = try JSONSerialization.jsonObject(with: try await get("/api/summary")) as? [String: Any]
+        return (object?["latest_seq"] as? NSNumber)?.int64Value ?? 0
+    }
+
+    /// Every stored sequence number after `sequence`.
+    func sequences(after sequence: Int64) async throws -> [Int64] {
+        var result: [Int64] = []
+        var last = sequence
+        while true {
+            let object = try JSONSerialization.jsonObject(with: try await get("/api/ratings?since=\(last)&limit=10000")) as? [String: Any]
+            let page = (object?["ratings"] as? [[String: Any]] ?? []).compactMap { ($0["seq"] as? NSNumber)?.int64Value }
+            result += page
+            guard let tail = page.last, page.count == 10000 else { break }
+            last = tail
+        }
+        return result
+    }
+
+    /// Waits until every detected rating is stored and no stream is active; returns the final scrape.
+    func settle(timeout: Double) async throws -> PrometheusScrape {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let scrape = try await metrics()
+            let done = scrape.value("snaprate_ratings_stored_total") >= scrape.value("snaprate_ratings_detected_total")
+                && scrape.value("snaprate_active_streams") == 0
+            if done || Date() > deadline { return scrape }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+    }
+}
+
+/// Samples the server's metrics over the run: counters at the window's edges, peak memory.
+struct ServerSampler {
+    let probe: HTTPProbe
+    private(set) var peakRSS: Double = 0
+
+    init(probe: HTTPProbe) { self.probe = probe }
+
+    struct Sample {
+        var time: Date
+        var scrape: PrometheusScrape
+    }
+
+    mutating func sample() async throws -> Sample {
+        let scrape = try await probe.metrics()
+        peakRSS = max(peakRSS, scrape.value("process_resident_memory_bytes"))
+        return Sample(time: Date(), scrape: scrape)
+    }
+}

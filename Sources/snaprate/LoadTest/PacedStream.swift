@@ -1,0 +1,66 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import NIOCore
+
+/// One simulated camera: ffmpeg replays a clip at its own frame rate (`-re`), looping, as a live
+/// WebM stream, and its bytes go to `WS /ingest/{kiosk}` as binary messages, the way a browser's
+/// MediaRecorder chunks do. Stops after `duration` seconds and says the stream is over.
+struct PacedStream {
+    let clip: String
+    let ingestURL: String
+    let duration: Double
+    let ffmpeg: String
+    let logger: Logger
+
+    /// Runs the stream; returns why it failed, if it did.
+    func run() async -> String? {
+        do {
+            try await stream()
+            return nil
+        } catch {
+            return "\(ingestURL): \(error)"
+        }
+    }
+
+    private func stream() async throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ffmpeg)
+        process.arguments = ["-nostdin", "-v", "error", "-re", "-stream_loop", "-1", "-i", clip,
+                             "-c", "copy", "-f", "webm", "-"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let handle = pipe.fileHandleForReading
+        let chunks = AsyncStream<Data> { continuation in
+            Thread.detachNewThread {
+                while true {
+                    let data = handle.availableData
+                    if data.isEmpty { break }
+                    continuation.yield(data)
+                }
+                continuation.finish()
+            }
+        }
+        defer { if process.isRunning { process.terminate() } }
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(duration)
+        try await WebSocketClient.connect(url: ingestURL, configuration: .init(maxFrameSize: 8 << 20), logger: logger) { inbound, outbound, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Read the server's messages all along: the client answers the server's pings
+                // only while its inbound stream is read, and an unanswered ping closes the socket.
+                group.addTask {
+                    for try await _ in inbound.messages(maxSize: 1 << 20) {}
+                }
+                for await chunk in chunks {
+                    try await outbound.write(.binary(ByteBuffer(bytes: chunk)))
+                    if clock.now >= deadline { break }
+                }
+                process.terminate()
+                try await outbound.write(.text("{\"type\":\"end\"}"))
+                // The server sends the last ratings, then closes.
+                try await group.waitForAll()
+            }
+        }
+    }
+}
