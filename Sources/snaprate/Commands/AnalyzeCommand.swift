@@ -37,6 +37,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "Refuse videos wider or taller than this many pixels.")
     var maxDimension = 4096
 
+    @Option(help: "Files analysed at once (default: one per core). Output stays in the order given; stdin is analysed alone.")
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -44,38 +47,68 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let logger = Logger(label: "snaprate.analyze")
         try models.requireFiles()
         let writer = RecordWriter(format: format)
-        let progress = Progress(total: paths.count)
         writer.writeHeader()
-        var failed = 0
-        for (index, path) in paths.enumerated() {
-            progress.show(index: index, name: path)
-            do {
-                let pipeline = try RatingPipeline(variant: models.variant, models: models.directory,
-                                                  smoothing: smoothing.configuration, logger: logger)
-                try await analyze(path: path, pipeline: pipeline, writer: writer, logger: logger)
-            } catch {
-                failed += 1
-                progress.clear()
-                Console.error("\(error)")
-            }
+        let analysis = FileAnalysis(variant: models.variant, models: models.directory, smoothing: smoothing.configuration,
+                                    maxDimension: maxDimension, frames: frames, writer: writer, logger: logger)
+        let failed: Int
+        if jobs <= 1 || paths.count == 1 || paths.contains("-") {
+            failed = await analyzeInTurn(analysis)
+        } else {
+            failed = await analyzeAtOnce(analysis)
         }
-        progress.clear()
         if failed > 0 { throw ExitCode(1) }
     }
 
-    private func analyze(path: String, pipeline: RatingPipeline, writer: RecordWriter, logger: Logger) async throws {
-        let source: ByteSource = path == "-" ? FileDescriptorSource.standardInput() : try FileDescriptorSource(path: path)
-        let name = source.name
-        let clock = ContinuousClock()
-        let start = clock.now
-        let report = try await StreamRating.run(source: source, pipeline: pipeline,
-                                                options: DecodeOptions(maxDimension: maxDimension), logger: logger) { outcome in
-            if frames { writer.write(.frame(source: name, outcome: outcome)) }
-            if let rating = outcome.rating { writer.write(.rating(source: name, event: rating)) }
+    /// One file after another, each line printed as it happens (what a live pipe needs).
+    private func analyzeInTurn(_ analysis: FileAnalysis) async -> Int {
+        let progress = Progress(total: paths.count)
+        var failed = 0
+        for (index, path) in paths.enumerated() {
+            progress.show(index: index, name: path)
+            let ok = await analysis.run(path: path, output: Console.out, warning: { message in
+                progress.clear()
+                Console.warning(message)
+            }, error: { message in
+                progress.clear()
+                Console.error(message)
+            })
+            if !ok { failed += 1 }
         }
-        writer.write(.summary(source: name, report: report, elapsed: clock.now - start))
-        if let reason = report.counters.endedEarly {
-            Console.warning("\(name): input ended early (\(reason)); kept the \(report.counters.framesDecoded) frames before the cut")
+        progress.clear()
+        return failed
+    }
+
+    /// Up to `jobs` files at once on the cores, each file's lines held back until the files before
+    /// it are printed, so the output is the same as one at a time.
+    private func analyzeAtOnce(_ analysis: FileAnalysis) async -> Int {
+        let paths = paths, progress = Progress(total: paths.count)
+        return await withTaskGroup(of: (Int, FileAnalysis.Collected).self) { group in
+            var started = 0, printed = 0, failed = 0
+            var finished: [Int: FileAnalysis.Collected] = [:]
+            func startNext() {
+                guard started < paths.count else { return }
+                let index = started, path = paths[index]
+                started += 1
+                group.addTask { (index, await analysis.collect(path: path)) }
+            }
+            for _ in 0..<min(jobs, paths.count) { startNext() }
+            for await (index, collected) in group {
+                finished[index] = collected
+                while let ready = finished.removeValue(forKey: printed) {
+                    progress.clear()
+                    ready.lines.forEach(Console.out)
+                    ready.warnings.forEach(Console.warning)
+                    if let error = ready.error {
+                        Console.error(error)
+                        failed += 1
+                    }
+                    printed += 1
+                    if printed < paths.count { progress.show(index: printed, name: paths[printed]) }
+                }
+                startNext()
+            }
+            progress.clear()
+            return failed
         }
     }
 }

@@ -15,7 +15,7 @@ enum Record {
 
 /// Writes records as JSON lines or as CSV rows with one shared header (empty cells where a kind of
 /// record has no such field).
-struct RecordWriter {
+struct RecordWriter: Sendable {
     let format: OutputFormat
     private static let columns = ["type", "source", "time", "rating", "confidence", "class", "hands",
                                   "frames", "decode_errors", "duration", "codec", "width", "height", "fps"]
@@ -25,6 +25,11 @@ struct RecordWriter {
     }
 
     func write(_ record: Record) {
+        Console.out(line(record))
+    }
+
+    /// The record as its output line.
+    func line(_ record: Record) -> String {
         var line = JSONLine()
         switch record {
         case .rating(let source, let event):
@@ -51,7 +56,7 @@ struct RecordWriter {
             line.add("height", report.info?.height ?? 0)
             line.add("fps", seconds > 0 ? Double(report.counters.framesDecoded) / seconds : 0, decimals: 1)
         }
-        Console.out(format == .jsonl ? line.text : csvRow(line))
+        return format == .jsonl ? line.text : csvRow(line)
     }
 
     private func csvRow(_ line: JSONLine) -> String {
