@@ -120,6 +120,8 @@ public final class PostgresTestServer: Sendable {
         posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
         posix_spawn_file_actions_addclose(&actions, pipe[0])
         posix_spawn_file_actions_addclose(&actions, pipe[1])
+        // Every other descriptor of this process reaches the script too; it closes them before
+        // it starts a server, which would otherwise hold them open for its whole life.
         let argv = (["/bin/bash", script] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
