@@ -60,4 +60,28 @@ struct StoreWriterOutageTests {
         #expect(stored.map(\.sequence) == Array(1...Int64(published - lost)))
         #expect(writer.lost.load(ordering: .relaxed) == lost)
     }
+
+    @Test func shutdownWithTheServerAwayGivesUpAfterTheDrainTimeoutCountingEveryRating() async throws {
+        let server = try PostgresTestServer.startPrivate()
+        defer { try? server.remove() }
+        let configuration = try PostgresStoreConfiguration(url: try await server.makeDatabase())
+        let store = try await PostgresRatingStore.open(configuration, logger: Logger(label: "test.store"))
+        let context = ServerContext(configuration: ServerConfiguration(event: "outage", storeDrainTimeout: .seconds(1)),
+                                    store: store, logger: Logger(label: "test.writer"))
+        let writer = StoreWriter(context: context, maximumRetryDelay: .milliseconds(200))
+        let group = ServiceGroup(configuration: .init(services: [store, writer], logger: Logger(label: "test.group")))
+        let running = Task { try await group.run() }
+        let kiosk = try #require(KioskID("door"))
+        try server.stop()
+        for index in 0..<5 { await context.detected.publish(rating(kiosk, index)) }
+        await group.triggerGracefulShutdown()
+        // Returns: shutdown is not held up by a store that is away, beyond the drain timeout.
+        try await running.value
+        #expect(writer.lost.load(ordering: .relaxed) == 5)
+        try server.start()
+        let reader = try await PostgresRatingStore.open(configuration, logger: Logger(label: "test.reader"))
+        let reading = Task { await reader.run() }
+        defer { reading.cancel() }
+        #expect(try await reader.latestSequence() == 0)
+    }
 }

@@ -41,7 +41,7 @@ final class PendingRatings: @unchecked Sendable {
     /// Removes and returns up to `limit` of the oldest ratings (none if there are none).
     func take(upTo limit: Int) -> [DetectedRating] {
         lock.withLock {
-            let end = min(storage.count, head + limit)
+            let end = head + min(limit, storage.count - head)
             let batch = Array(storage[head..<end])
             head = end
             compact()

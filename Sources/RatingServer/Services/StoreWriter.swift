@@ -108,7 +108,8 @@ struct StoreWriter: Service {
                 context.metrics.storeLatency.recordInterval(start.duration(to: clock.now))
                 context.metrics.ratingsStored.increment(by: records.count)
                 if failures > 0 {
-                    context.logger.notice("the store takes writes again", metadata: [
+                    // At warning, so that it shows wherever the failures did.
+                    context.logger.warning("the store takes writes again", metadata: [
                         "failed_attempts": "\(failures)", "waiting": "\(pending.count)"])
                 }
                 if publishes {
@@ -123,7 +124,7 @@ struct StoreWriter: Service {
                 context.logger.error("storing ratings failed", metadata: [
                     "batch": "\(rows.count)", "waiting": "\(pending.count)", "attempt": "\(failures)",
                     "retry_in": "\(delay)", "error": "\(context.store.describe(error))"])
-                if Task.isCancelled || pending.closed.map({ $0.duration(to: clock.now) >= context.configuration.storeDrainTimeout }) == true {
+                if Task.isCancelled || drainTimeIsUp {
                     lose(batch + pending.takeAll(), because: "shutting down while the store cannot be written")
                     return false
                 }
@@ -131,6 +132,12 @@ struct StoreWriter: Service {
                 delay = min(delay * 2, maximumRetryDelay)
             }
         }
+    }
+
+    /// Shutdown began (the queue is closed) longer ago than the drain timeout.
+    private var drainTimeIsUp: Bool {
+        guard let closed = pending.closed else { return false }
+        return closed.duration(to: .now) >= context.configuration.storeDrainTimeout
     }
 
     /// Counts and logs each lost rating whole, so that none goes silently (and each could be

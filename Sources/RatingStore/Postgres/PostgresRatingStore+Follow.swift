@@ -39,6 +39,8 @@ extension PostgresRatingStore {
                     try? await connection.close()
                     throw error
                 }
+                // Returned without an error: the task was cancelled.
+                try? await connection.close()
             } catch {
                 if Task.isCancelled { break }
                 if connected { delay = .milliseconds(100) }
