@@ -7,7 +7,7 @@ import PostgresNIO
 
 /// A PostgreSQL server for the tests: the one named by `$SNAPRATE_TEST_POSTGRES` (`.ci/run` starts
 /// one), else a throwaway one started through `.ci/postgres` from Debian's `postgresql` package,
-/// once per test process and removed when it exits. Tests that restart the server start a private
+/// once per test process and removed after it exits. Tests that restart the server start a private
 /// one of their own. Each test works in a database of its own (`makeDatabase`).
 public final class PostgresTestServer: Sendable {
     /// The server's own database, for administration: `postgres://postgres@127.0.0.1:PORT/postgres`.
@@ -48,9 +48,7 @@ public final class PostgresTestServer: Sendable {
             return PostgresTestServer(url: externalURL, host: host, port: components.port ?? 5432, user: user,
                                       dataDirectory: nil)
         }
-        let server = try startPrivate()
-        atexit { try? PostgresTestServer.shared().remove() }
-        return server
+        return try startPrivate()
     }
 
     /// The server most tests share.
@@ -58,11 +56,12 @@ public final class PostgresTestServer: Sendable {
         try sharedServer.get()
     }
 
-    /// A server of the caller's own, on a free loopback port; `remove()` it when done.
+    /// A server of the caller's own, on a free loopback port; `remove()` it when done. It is
+    /// removed anyway once this test process has ended, however it ended.
     public static func startPrivate() throws -> PostgresTestServer {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("snaprate-pg-\(UUID().uuidString)").path
         let port = try freePort()
-        let output = try runScript(["start", directory, "\(port)"])
+        let output = try runScript(["start", directory, "\(port)", "\(getpid())"])
         return PostgresTestServer(url: output.trimmingCharacters(in: .whitespacesAndNewlines), host: "127.0.0.1",
                                   port: port, user: "postgres", dataDirectory: directory)
     }
