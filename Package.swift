@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.80.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     ],
     targets: [
         .systemLibrary(
@@ -56,7 +57,13 @@ let package = Package(
         ),
         .target(
             name: "RatingStore",
-            dependencies: ["Rating", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "Rating",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         .target(
             name: "RatingServer",
@@ -83,13 +90,19 @@ let package = Package(
             ]
         ),
         // Paths to fixtures, the shared gesture set and the built executable, for every test target.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: [
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/TestSupport"),
         .testTarget(name: "MediaIngestTests", dependencies: ["MediaIngest", "TestSupport"]),
         .testTarget(name: "HandEngineTests", dependencies: ["HandEngine", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "HandParityTests", dependencies: ["HandEngine", "MediaIngest", "TestSupport"]),
         .testTarget(name: "RatingTests", dependencies: ["Rating", "HandEngine", "TestSupport"]),
         .testTarget(name: "RatingStreamTests", dependencies: ["RatingStream"]),
-        .testTarget(name: "RatingStoreTests", dependencies: ["RatingStore", "Rating"]),
+        .testTarget(name: "RatingStoreTests", dependencies: [
+            "RatingStore", "Rating", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "SnapRateCLITests", dependencies: ["snaprate", "TestSupport"]),
         .testTarget(name: "RatingServerTests", dependencies: [
             "RatingServer", "RatingStore", "RatingStream", "Rating", "TestSupport", "snaprate",

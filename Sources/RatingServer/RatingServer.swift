@@ -7,10 +7,11 @@ import RatingStore
 import RatingStream
 import ServiceLifecycle
 
-/// The live daemon: HTTP and WebSocket routes, ingest streams, the store writer, as services of
-/// one `ServiceGroup` that shuts down in order on SIGTERM or SIGINT: first no new streams, then
-/// the server (streams finish the frames they hold, subscribers are closed), then the store
-/// writer drains the ring into the store.
+/// The live daemon: HTTP and WebSocket routes, ingest streams, the store writer (and, with a
+/// shared store, the commit feed and the store's connections), as services of one `ServiceGroup`
+/// that shuts down in order on SIGTERM or SIGINT: first no new streams, then the server (streams
+/// finish the frames they hold, subscribers are closed), then the store writer drains the ring
+/// into the store.
 public struct RatingServer: Sendable {
     let context: ServerContext
     let metricsText: @Sendable () -> String
@@ -32,8 +33,13 @@ public struct RatingServer: Sendable {
 
     /// The services in start order; the group shuts them down in reverse.
     public func services() -> [any Service] {
+        var services: [any Service] = []
+        // A store with connections to run (PostgreSQL's pool) starts first and stops last, after
+        // the store writer has drained into it.
+        if let running = context.store as? any Service { services.append(running) }
+        if let feed = context.commitFeed { services.append(StoredRatingFeed(context: context, feed: feed)) }
         let board = StreamBoard(context: context)
-        var services: [any Service] = [StoreWriter(context: context), board, application(board: board)]
+        services += [StoreWriter(context: context), board, application(board: board)]
         if let kiosk = context.configuration.stdinKiosk, let stdin {
             services.append(StdinIngest(context: context, kiosk: kiosk, source: stdin))
         }

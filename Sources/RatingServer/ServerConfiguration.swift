@@ -17,6 +17,11 @@ public struct ServerConfiguration: Sendable {
     public var ratingRingCapacity: Int
     /// Stored ratings kept for live subscribers; a subscriber further behind replays from the store.
     public var storedRingCapacity: Int
+    /// Detected ratings held in memory while the store cannot be written; past that the oldest
+    /// waiting are lost (counted and logged).
+    public var storeQueueCapacity: Int
+    /// How long shutdown keeps trying to write what is still waiting when the store fails.
+    public var storeDrainTimeout: Duration
     /// Largest WebSocket message accepted (a MediaRecorder chunk).
     public var maxMessageSize: Int
     /// At most this many per-frame class messages per second go back to an ingesting kiosk.
@@ -30,7 +35,8 @@ public struct ServerConfiguration: Sendable {
 
     public init(host: String = "127.0.0.1", port: Int = 8080, event: String = "default",
                 modelVariant: ModelVariant = .full, models: ModelDirectory = .standard(), stdinKiosk: KioskID? = nil,
-                ratingRingCapacity: Int = 4096, storedRingCapacity: Int = 1024, maxMessageSize: Int = 8 << 20,
+                ratingRingCapacity: Int = 4096, storedRingCapacity: Int = 1024, storeQueueCapacity: Int = 100_000,
+                storeDrainTimeout: Duration = .seconds(15), maxMessageSize: Int = 8 << 20,
                 classMessagesPerSecond: Double = 5, maxLag: Double = 0.25,
                 detectionThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
         self.host = host
@@ -41,6 +47,8 @@ public struct ServerConfiguration: Sendable {
         self.stdinKiosk = stdinKiosk
         self.ratingRingCapacity = ratingRingCapacity
         self.storedRingCapacity = storedRingCapacity
+        self.storeQueueCapacity = storeQueueCapacity
+        self.storeDrainTimeout = storeDrainTimeout
         self.maxMessageSize = maxMessageSize
         self.classMessagesPerSecond = classMessagesPerSecond
         self.maxLag = maxLag

@@ -9,9 +9,13 @@ import RatingStream
 final class ServerContext: Sendable {
     let configuration: ServerConfiguration
     let store: any RatingStore
+    /// Set when other nodes write to the same store: then every node's commits, not this node's
+    /// writes, feed the stored-ratings ring (`StoredRatingFeed`).
+    let commitFeed: (any RatingCommitFeed)?
     /// Streams publish detected ratings here; the store writer reads it with a gating cursor.
     let detected: RingBuffer<DetectedRating>
-    /// The store writer publishes stored ratings here; each subscriber reads it with its own cursor.
+    /// Stored ratings in sequence order, from the store writer (one node) or the commit feed (a
+    /// shared store); each subscriber reads it with its own cursor.
     let stored: RingBuffer<StoredRating>
     /// Stream starts, progress and ends.
     let status: RingBuffer<StreamStatus>
@@ -25,6 +29,7 @@ final class ServerContext: Sendable {
     init(configuration: ServerConfiguration, store: any RatingStore, logger: Logger) {
         self.configuration = configuration
         self.store = store
+        self.commitFeed = store as? any RatingCommitFeed
         self.detected = RingBuffer(capacity: configuration.ratingRingCapacity)
         self.stored = RingBuffer(capacity: configuration.storedRingCapacity)
         self.status = RingBuffer(capacity: 256)

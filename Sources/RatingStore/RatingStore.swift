@@ -4,7 +4,12 @@ import Foundation
 /// talks to this protocol only, so SQLite (one node) and PostgreSQL (several) are interchangeable.
 public protocol RatingStore: Sendable {
     /// Stores ratings in one transaction and returns them with their sequence numbers, in order.
-    func append(_ ratings: [NewRating]) async throws -> [RatingRecord]
+    ///
+    /// `write` names this batch. Appending under a name the store already holds stores nothing and
+    /// returns the ratings stored under it the first time: a writer that lost its connection while
+    /// committing cannot know whether the commit happened, and retries under the same name without
+    /// ever storing a rating twice.
+    func append(_ ratings: [NewRating], write: UUID) async throws -> [RatingRecord]
 
     /// Ratings with a sequence number above `sequence`, oldest first, optionally of one kiosk.
     func ratings(after sequence: Int64, kiosk: String?, limit: Int) async throws -> [RatingRecord]
@@ -21,4 +26,19 @@ public protocol RatingStore: Sendable {
 
     /// Deletes ratings and ended sessions older than `date`; returns how many ratings went.
     func purge(before date: Date) async throws -> Int
+
+    /// The schema versions applied to this store, oldest first.
+    func appliedMigrations() async throws -> [String]
+
+    /// One line about an error this store threw, for logs.
+    func describe(_ error: any Error) -> String
+}
+
+extension RatingStore {
+    public func describe(_ error: any Error) -> String { "\(error)" }
+
+    /// Stores ratings as a batch of their own (one that is never retried).
+    public func append(_ ratings: [NewRating]) async throws -> [RatingRecord] {
+        try await append(ratings, write: UUID())
+    }
 }

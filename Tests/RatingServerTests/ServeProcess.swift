@@ -9,14 +9,16 @@ final class ServeProcess: @unchecked Sendable {
     private let errors = Pipe()
     private let errorText = LockedText()
 
-    /// Starts the server and waits (up to `timeout`) for the line that gives its port.
+    /// Starts the server and waits (up to `timeout`) for the line that gives its port. `store` is
+    /// a SQLite file's path or any `--store` value (`sqlite:PATH`, `postgres://...`).
     ///
     /// - Parameter detectsEveryFrame: turns off frame skipping (`--max-lag inf`). The tests that
     ///   compare `serve` with `analyze` feed clips faster than real time on a machine that may be
     ///   busy with other tests; skipping would make the comparison test the load, not the pipeline.
     init(store: String, arguments: [String] = [], detectsEveryFrame: Bool = true, timeout: TimeInterval = 60) throws {
+        let location = store.hasPrefix("sqlite:") || store.contains("://") ? store : "sqlite:\(store)"
         process.executableURL = TestData.snaprateExecutable
-        process.arguments = ["serve", "--port", "0", "--store", "sqlite:\(store)", "--models", "lite",
+        process.arguments = ["serve", "--port", "0", "--store", location, "--models", "lite",
                              "--log-level", "info"] + (detectsEveryFrame ? ["--max-lag", "inf"] : []) + arguments
         process.currentDirectoryURL = TestData.packageRoot
         let output = Pipe()
@@ -73,6 +75,32 @@ final class ServeProcess: @unchecked Sendable {
         }
     }
 
+    /// Writes `data` to the server's stdin now (blocking until the pipe took it), keeping it open.
+    func writeStdin(_ data: Data) throws {
+        try input.fileHandleForWriting.write(contentsOf: data)
+    }
+
+    /// Writes `data` to the server's stdin from a thread of its own (the pipe takes it only as
+    /// fast as the server reads), keeping it open; returns once all of it was written.
+    func sendStdin(_ data: Data) async throws {
+        let writer = input.fileHandleForWriting
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread.detachNewThread {
+                do {
+                    try writer.write(contentsOf: data)
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Closes the server's stdin: the stdin stream ends.
+    func closeStdin() throws {
+        try input.fileHandleForWriting.close()
+    }
+
     /// Copies everything from `handle` (another process's stdout) to the server's stdin, then closes it.
     func pumpStdin(from handle: FileHandle) {
         let writer = input.fileHandleForWriting
@@ -108,6 +136,14 @@ final class ServeProcess: @unchecked Sendable {
             return nil
         }
         return process.terminationStatus
+    }
+
+    /// `terminate()` from a thread of its own, keeping Swift's cooperative pool (two threads
+    /// here) free while the process exits.
+    func stop(timeout: TimeInterval = 60) async -> Int32? {
+        await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: self.terminate(timeout: timeout)) }
+        }
     }
 
     deinit {

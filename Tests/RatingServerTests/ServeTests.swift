@@ -275,9 +275,23 @@ import TestSupport
         #expect(stderr.contains("invalid kiosk id"))
     }
 
-    @Test func anUnknownStoreIsRefused() throws {
-        let (status, stderr) = try run(["--store", "postgres://nowhere", "--models", "lite"])
+    @Test(arguments: [
+        ("mysql://ops@db/x", "unsupported store"),
+        ("sqlite:", "sqlite: needs a path"),
+        ("postgres://nowhere", "invalid PostgreSQL URL: no user"),
+        ("postgres://ops@db/x?sslmode=maybe", "invalid PostgreSQL URL: sslmode must be one of"),
+    ])
+    func anUnusableStoreIsRefused(store: String, message: String) throws {
+        let (status, stderr) = try run(["--store", store, "--models", "lite"])
         #expect(status == 2)
-        #expect(stderr.contains("unsupported store"))
+        #expect(stderr.contains(message) && stderr.split(separator: "\n").count == 1, "\(stderr)")
+    }
+
+    @Test func aPostgresServerThatIsNotThereFailsTheStart() throws {
+        let port = try PostgresTestServer.freePort()
+        let (status, stderr) = try run(["--store", "postgres://ops:secret@127.0.0.1:\(port)/expo", "--models", "lite"])
+        #expect(status == 1)
+        #expect(stderr.hasPrefix("snaprate: cannot open the store postgres://ops@127.0.0.1:\(port)/expo: "), "\(stderr)")
+        #expect(!stderr.contains("secret"), "the password stays out of messages")
     }
 }

@@ -123,6 +123,15 @@ enum SocketClients {
 }
 
 extension SocketClients {
+    /// The value of an unlabelled Prometheus series in `GET /metrics` (nil if it is not there).
+    static func metric(_ baseURL: String, _ name: String) async throws -> Double? {
+        let (_, body) = try await get("\(baseURL)/metrics")
+        for line in String(decoding: body, as: UTF8.self).split(separator: "\n") where line.hasPrefix(name + " ") {
+            return Double(line.dropFirst(name.count + 1).trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+
     /// Polls `GET /api/sessions` (bounded) until every session of `kiosk` has ended; returns them.
     static func endedSessions(_ baseURL: String, kiosk: String, count: Int = 1, timeout: Double = 120) async throws -> [[String: Any]] {
         let deadline = Date().addingTimeInterval(timeout)

@@ -56,13 +56,10 @@ struct StreamRunner: Sendable {
         logger[metadataKey: "session"] = "\(session)"
         let metrics = context.metrics
         let store = context.store
-        let started = Date()
-        do {
-            try await store.startSession(StreamSessionRecord(id: session, event: context.configuration.event,
-                                                             kiosk: kiosk.value, started: started))
-        } catch {
-            logger.error("could not record the session start: \(error)")
-        }
+        // Recorded beside the stream, not before it: detection never waits on the store. Like the
+        // session's end, it is written even if shutdown cancels this task.
+        let record = StreamSessionRecord(id: session, event: context.configuration.event, kiosk: kiosk.value, started: Date())
+        let sessionStart = Task { try await store.startSession(record) }
         metrics.activeStreams.increment()
         await publishStatus(.started, counters: DecodeCounters(), detected: 0)
         logger.info("stream started")
@@ -141,10 +138,11 @@ struct StreamRunner: Sendable {
         // The session's end is written even when this task was cancelled by shutdown.
         let sessionID = session, finalCounters = counters
         let recorded = Task {
+            do { try await sessionStart.value } catch { logger.error("could not record the session start: \(store.describe(error))") }
             try await store.endSession(id: sessionID, ended: Date(), framesDecoded: finalCounters.framesDecoded,
                                        decodeErrors: finalCounters.decodeErrors, reason: end.reason)
         }
-        do { try await recorded.value } catch { logger.error("could not record the session end: \(error)") }
+        do { try await recorded.value } catch { logger.error("could not record the session end: \(store.describe(error))") }
         logger.info("stream ended", metadata: ["reason": "\(end.reason)", "frames": "\(counters.framesDecoded)"])
         return (end, counters)
     }

@@ -6,6 +6,11 @@ final class ServerMetrics: Sendable {
     let ratingsDetected = Counter(label: "snaprate_ratings_detected_total")
     let ratingsStored = Counter(label: "snaprate_ratings_stored_total")
     let storeFailures = Counter(label: "snaprate_store_failures_total")
+    /// Ratings detected but never stored: the pending queue was full, or shutdown came while the
+    /// store could not be written. Each one is also logged at critical level.
+    let ratingsLost = Counter(label: "snaprate_ratings_lost_total")
+    /// Detected ratings waiting for the store writer (more than a batch only while the store fails).
+    let ratingsPending = Gauge(label: "snaprate_ratings_pending")
     let ringBacklog = Gauge(label: "snaprate_rating_ring_backlog")
     let storedRingDrops = Counter(label: "snaprate_push_gaps_total")
     let pushed = Counter(label: "snaprate_push_messages_total")

@@ -14,15 +14,20 @@ public final class SQLiteRatingStore: RatingStore {
         try SQLiteSchema.migrator.migrate(pool)
     }
 
-    /// The schema versions applied to this database, oldest first.
     public func appliedMigrations() async throws -> [String] {
         try await pool.read { db in try SQLiteSchema.migrator.appliedMigrations(db) }
     }
 
-    public func append(_ ratings: [NewRating]) async throws -> [RatingRecord] {
+    public func append(_ ratings: [NewRating], write: UUID) async throws -> [RatingRecord] {
         guard !ratings.isEmpty else { return [] }
         return try await pool.write { db in
-            try ratings.map { rating in
+            if let earlier = try Row.fetchOne(db, sql: "SELECT first_seq, last_seq FROM rating_writes WHERE id = ?",
+                                              arguments: [write.uuidString]) {
+                let rows = try Row.fetchAll(db, sql: "SELECT * FROM ratings WHERE seq BETWEEN ? AND ? ORDER BY seq",
+                                            arguments: [earlier["first_seq"] as Int64, earlier["last_seq"] as Int64])
+                return try rows.map(Self.record)
+            }
+            let records = try ratings.map { rating in
                 try db.execute(sql: """
                     INSERT INTO ratings (event, kiosk, session, rating, confidence, media_time, wall_time, latency_ms, model)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -31,6 +36,10 @@ public final class SQLiteRatingStore: RatingStore {
                                      rating.latencyMilliseconds, rating.model])
                 return RatingRecord(sequence: db.lastInsertedRowID, rating: rating)
             }
+            try db.execute(sql: "INSERT INTO rating_writes (id, first_seq, last_seq, written) VALUES (?, ?, ?, ?)",
+                           arguments: [write.uuidString, records[0].sequence, records[records.count - 1].sequence,
+                                       Date().timeIntervalSince1970])
+            return records
         }
     }
 
@@ -100,6 +109,7 @@ public final class SQLiteRatingStore: RatingStore {
             try db.execute(sql: "DELETE FROM ratings WHERE wall_time < ?", arguments: [date.timeIntervalSince1970])
             let removed = db.changesCount
             try db.execute(sql: "DELETE FROM sessions WHERE ended IS NOT NULL AND ended < ?", arguments: [date.timeIntervalSince1970])
+            try db.execute(sql: "DELETE FROM rating_writes WHERE written < ?", arguments: [date.timeIntervalSince1970])
             return removed
         }
     }

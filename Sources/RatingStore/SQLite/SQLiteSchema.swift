@@ -35,6 +35,18 @@ enum SQLiteSchema {
                 CREATE INDEX sessions_by_kiosk ON sessions (kiosk, started);
                 """)
         }
+        migrator.registerMigration("v2 idempotent appends") { db in
+            // One row per batch appended: a retried batch finds its first try here.
+            try db.execute(sql: """
+                CREATE TABLE rating_writes (
+                    id TEXT PRIMARY KEY,
+                    first_seq INTEGER NOT NULL,
+                    last_seq INTEGER NOT NULL,
+                    written REAL NOT NULL
+                );
+                CREATE INDEX rating_writes_by_time ON rating_writes (written);
+                """)
+        }
         return migrator
     }
 }

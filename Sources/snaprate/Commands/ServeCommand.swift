@@ -15,9 +15,11 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Once it listens it prints one line on stdout: {"type":"listening","host":...,"port":N}
 
+        With --store postgres://..., any number of nodes share one database: sequence numbers come from the database, and every node pushes every node's ratings to its subscribers. While the database is away, ratings wait in memory (--store-queue) and are written when it is back.
+
         SIGTERM or SIGINT stops it cleanly: no new streams, running streams finish the frames they hold, every detected rating is stored, subscribers are closed, and the exit status is 0.
 
-        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_EVENT and SNAPRATE_STDIN set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
+        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT and SNAPRATE_STDIN set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
         """
     )
 
@@ -27,8 +29,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on (0 picks a free one).")
     var port = 8080
 
-    @Option(help: "Where ratings are kept: sqlite:PATH.")
+    @Option(help: ArgumentHelp("Where ratings are kept: sqlite:PATH, or postgres://USER@HOST:PORT/DB for several nodes on one database.",
+                               valueName: "store"))
     var store = "sqlite:snaprate.sqlite"
+
+    @Option(name: .customLong("store-queue"),
+            help: "Ratings held in memory while the store cannot be written; past that the oldest are lost (counted and logged).")
+    var storeQueue = 100_000
 
     @Option(help: "Event id recorded with every rating.")
     var event = "default"
@@ -64,15 +71,22 @@ struct ServeCommand: AsyncParsableCommand {
             }
             stdinID = id
         }
-        guard store.hasPrefix("sqlite:"), store.count > "sqlite:".count else {
-            Console.error("unsupported store \(store.debugDescription): use sqlite:PATH")
+        guard storeQueue > 0 else {
+            Console.error("--store-queue must be at least 1")
+            throw ExitCode(2)
+        }
+        let location: StoreLocation
+        do {
+            location = try StoreLocation(store)
+        } catch {
+            Console.error("\(error)")
             throw ExitCode(2)
         }
         let ratingStore: any RatingStore
         do {
-            ratingStore = try SQLiteRatingStore(path: String(store.dropFirst("sqlite:".count)))
+            ratingStore = try await location.open(logger: Logger(label: "snaprate.store"))
         } catch {
-            Console.error("cannot open the store \(store): \(error)")
+            Console.error("cannot open the store \(location.shown): \(location.describe(error))")
             throw ExitCode(1)
         }
         guard maxLag > 0, detectionThreads > 0 else {
@@ -80,8 +94,8 @@ struct ServeCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let configuration = ServerConfiguration(host: host, port: port, event: event, modelVariant: models.variant,
-                                                models: models.directory, stdinKiosk: stdinID, maxLag: maxLag,
-                                                detectionThreads: detectionThreads)
+                                                models: models.directory, stdinKiosk: stdinID, storeQueueCapacity: storeQueue,
+                                                maxLag: maxLag, detectionThreads: detectionThreads)
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,
             metricsText: { registry.emitToString() },
@@ -101,5 +115,6 @@ struct ServeCommand: AsyncParsableCommand {
         if store == "sqlite:snaprate.sqlite", let value = environment["SNAPRATE_STORE"] { store = value }
         if event == "default", let value = environment["SNAPRATE_EVENT"] { event = value }
         if stdinKiosk == nil, let value = environment["SNAPRATE_STDIN"] { stdinKiosk = value }
+        if storeQueue == 100_000, let value = environment["SNAPRATE_STORE_QUEUE"].flatMap(Int.init) { storeQueue = value }
     }
 }

@@ -1,0 +1,48 @@
+import Foundation
+import PostgresNIO
+import Rating
+
+/// The SQL that reads ratings, shared by the read pool and the commit feed's connection.
+enum PostgresRatingQueries {
+    static func ratings(after sequence: Int64, kiosk: String?, limit: Int) -> PostgresQuery {
+        if let kiosk {
+            return """
+                SELECT seq, event, kiosk, session, rating, confidence, media_time, wall_time, latency_ms, model
+                FROM ratings WHERE seq > \(sequence) AND kiosk = \(kiosk) ORDER BY seq LIMIT \(limit)
+                """
+        }
+        return """
+            SELECT seq, event, kiosk, session, rating, confidence, media_time, wall_time, latency_ms, model
+            FROM ratings WHERE seq > \(sequence) ORDER BY seq LIMIT \(limit)
+            """
+    }
+
+    static func ratings(between first: Int64, and last: Int64) -> PostgresQuery {
+        """
+        SELECT seq, event, kiosk, session, rating, confidence, media_time, wall_time, latency_ms, model
+        FROM ratings WHERE seq BETWEEN \(first) AND \(last) ORDER BY seq
+        """
+    }
+
+    static let latestSequence: PostgresQuery = "SELECT COALESCE(MAX(seq), 0)::BIGINT FROM ratings"
+
+    /// Rows of the queries above as records.
+    static func records(_ rows: PostgresRowSequence) async throws -> [RatingRecord] {
+        var records: [RatingRecord] = []
+        let columns = (Int64, String, String, UUID, String, Float, Double, Date, Double, String).self
+        for try await (seq, event, kiosk, session, value, confidence, mediaTime, wallTime, latency, model) in rows.decode(columns) {
+            guard let rating = Rating(rawValue: value) else {
+                throw PostgresStoreError.malformedRow("rating \(seq) is \(value.debugDescription)")
+            }
+            records.append(RatingRecord(sequence: seq, rating: NewRating(
+                event: event, kiosk: kiosk, session: session, rating: rating, confidence: confidence,
+                mediaTime: mediaTime, wallTime: wallTime, latencyMilliseconds: latency, model: model)))
+        }
+        return records
+    }
+
+    static func single(_ rows: PostgresRowSequence) async throws -> Int64 {
+        for try await value in rows.decode(Int64.self) { return value }
+        throw PostgresStoreError.malformedRow("no row where one was expected")
+    }
+}

@@ -1,0 +1,70 @@
+import Logging
+import PostgresNIO
+
+/// The one connection a store writes through, made on first use and made again after it breaks.
+///
+/// Writes do not go through `PostgresClient`'s pool: while the server is away the pool backs off
+/// for up to a minute between attempts and, after a minute, fails every request at once until a
+/// connection succeeds again. The store writer has its own backoff and must know at once when the
+/// server is back, so each write tries to connect when it has no connection.
+actor WriteConnection {
+    private let configuration: PostgresStoreConfiguration
+    private let logger: Logger
+    private var connection: PostgresConnection?
+    private var nextID = 0
+
+    init(configuration: PostgresStoreConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Runs `body` on the connection, connecting first if there is none. If `body` takes longer
+    /// than the configured timeout the connection is closed (which fails what it was running) and
+    /// the next call connects anew; so does any failure that left the connection closed.
+    func run<Result: Sendable>(_ what: String,
+                               _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        let connection = try await current()
+        let timeout = configuration.timeout
+        do {
+            return try await withThrowingTaskGroup(of: Result?.self) { group in
+                group.addTask { try await body(connection) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let result = first else {
+                    // Closing fails the statement still running, so the group can finish.
+                    try? await connection.close()
+                    throw PostgresStoreError.timedOut(what)
+                }
+                return result
+            }
+        } catch {
+            if connection.isClosed, self.connection === connection { self.connection = nil }
+            throw error
+        }
+    }
+
+    /// Closes the connection, if there is one.
+    func close() async {
+        guard let connection else { return }
+        self.connection = nil
+        try? await connection.close()
+    }
+
+    private func current() async throws -> PostgresConnection {
+        if let connection, !connection.isClosed { return connection }
+        connection = nil
+        nextID += 1
+        let made = try await PostgresConnection.connect(configuration: configuration.connectionConfiguration(),
+                                                        id: nextID, logger: logger)
+        // Another call may have connected while this one waited: keep one connection.
+        if let connection, !connection.isClosed {
+            try? await made.close()
+            return connection
+        }
+        connection = made
+        return made
+    }
+}
