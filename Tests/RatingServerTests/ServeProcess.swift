@@ -10,9 +10,13 @@ final class ServeProcess: @unchecked Sendable {
     private let errorText = LockedText()
 
     /// Starts the server and waits (up to `timeout`) for the line that gives its port.
-    init(store: String, arguments: [String] = [], timeout: TimeInterval = 60) throws {
-        process.executableURL = TestData.snaprateExecutable
-        process.arguments = ["serve", "--port", "0", "--store", "sqlite:\(store)", "--models", "lite",
+    /// - Parameters:
+    ///   - port: 0 for a free one; a given port lets a test restart a server where clients expect it.
+    ///   - executable: another copy of `snaprate` (one without its resources beside it).
+    init(store: String, arguments: [String] = [], port: Int = 0, executable: URL = TestData.snaprateExecutable,
+         timeout: TimeInterval = 60) throws {
+        process.executableURL = executable
+        process.arguments = ["serve", "--port", "\(port)", "--store", "sqlite:\(store)", "--models", "lite",
                              "--log-level", "info"] + arguments
         process.currentDirectoryURL = TestData.packageRoot
         let output = Pipe()
@@ -60,13 +64,18 @@ final class ServeProcess: @unchecked Sendable {
     var stderr: String { errorText.value }
 
     /// Writes `data` to the server's stdin from another thread, then closes it unless `keepOpen`
-    /// (a live camera that has not stopped).
-    func feedStdin(_ data: Data, keepOpen: Bool = false) {
+    /// (a live camera that has not stopped). The semaphore is signalled once every byte is in the
+    /// pipe: stopping the server before that would kill the test process with SIGPIPE.
+    @discardableResult
+    func feedStdin(_ data: Data, keepOpen: Bool = false) -> DispatchSemaphore {
         let writer = input.fileHandleForWriting
+        let written = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             try? writer.write(contentsOf: data)
             if !keepOpen { try? writer.close() }
+            written.signal()
         }
+        return written
     }
 
     /// Copies everything from `handle` (another process's stdout) to the server's stdin, then closes it.

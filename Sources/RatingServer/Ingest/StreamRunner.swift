@@ -32,6 +32,9 @@ struct StreamRunner: Sendable {
     let kiosk: KioskID
     let session = UUID()
 
+    /// How often a running stream reports its counters to the status ring.
+    static let statusInterval = Duration.seconds(1)
+
     /// Called for each frame (after detection) and each rating (after it is in the ring).
     struct Observer: Sendable {
         var frame: @Sendable (FrameOutcome) async -> Void = { _ in }
@@ -67,6 +70,9 @@ struct StreamRunner: Sendable {
             let detectedCounter = metrics.framesDetected(kiosk: kiosk.value)
             let clock = ContinuousClock()
             var waitStart = clock.now
+            // Progress goes on the board about once a second: the dashboard's frame rate and
+            // "last seen" are only as fresh as this.
+            var lastStatus = clock.now
             for try await event in DecodedFrames(source: source, options: DecodeOptions(pixelFormat: .rgb24), logger: logger) {
                 switch event {
                 case .opened(let info):
@@ -92,7 +98,10 @@ struct StreamRunner: Sendable {
                         metrics.ratings(kiosk: kiosk.value, rating: event.rating.rawValue).increment()
                         await observer.rating(rating)
                     }
-                    if detected % 150 == 0 { await publishStatus(.running, counters: counters, detected: detected) }
+                    if lastStatus.duration(to: clock.now) >= Self.statusInterval {
+                        lastStatus = clock.now
+                        await publishStatus(.running, counters: counters, detected: detected)
+                    }
                     waitStart = clock.now
                 case .finished(let final):
                     counters = final
