@@ -20,11 +20,13 @@ public struct ServerConfiguration: Sendable {
     public var maxMessageSize: Int
     /// At most this many per-frame class messages per second go back to an ingesting kiosk.
     public var classMessagesPerSecond: Double
+    /// The kiosk and dashboard pages served under `/kiosk`, `/dashboard` and `/pages/`.
+    public var pages: PageAssets
 
     public init(host: String = "127.0.0.1", port: Int = 8080, event: String = "default",
                 modelVariant: ModelVariant = .full, models: ModelDirectory = .standard(), stdinKiosk: KioskID? = nil,
                 ratingRingCapacity: Int = 4096, storedRingCapacity: Int = 1024, maxMessageSize: Int = 8 << 20,
-                classMessagesPerSecond: Double = 5) {
+                classMessagesPerSecond: Double = 5, pages: PageAssets = .bundled()) {
         self.host = host
         self.port = port
         self.event = event
@@ -35,5 +37,6 @@ public struct ServerConfiguration: Sendable {
         self.storedRingCapacity = storedRingCapacity
         self.maxMessageSize = maxMessageSize
         self.classMessagesPerSecond = classMessagesPerSecond
+        self.pages = pages
     }
 }

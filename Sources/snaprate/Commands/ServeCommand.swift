@@ -15,9 +15,11 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Once it listens it prints one line on stdout: {"type":"listening","host":...,"port":N}
 
+        A browser at http://HOST:PORT/kiosk?kiosk=ID becomes a rating kiosk; http://HOST:PORT/dashboard shows the ratings live.
+
         SIGTERM or SIGINT stops it cleanly: no new streams, running streams finish the frames they hold, every detected rating is stored, subscribers are closed, and the exit status is 0.
 
-        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_EVENT and SNAPRATE_STDIN set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
+        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_EVENT, SNAPRATE_STDIN and SNAPRATE_PAGES set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
         """
     )
 
@@ -35,6 +37,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(name: .customLong("stdin"), help: ArgumentHelp("Read a WebM stream from standard input as this kiosk.", valueName: "kiosk"))
     var stdinKiosk: String?
+
+    @Option(help: ArgumentHelp("Serve the kiosk and dashboard pages from this folder instead of the ones built in.",
+                               valueName: "dir"))
+    var pages: String?
 
     @OptionGroup var models: ModelOptions
 
@@ -67,8 +73,21 @@ struct ServeCommand: AsyncParsableCommand {
             Console.error("cannot open the store \(store): \(error)")
             throw ExitCode(1)
         }
+        let pageAssets: PageAssets
+        if let pages {
+            do {
+                pageAssets = try PageAssets.load(from: URL(fileURLWithPath: pages, isDirectory: true))
+            } catch {
+                Console.error("cannot serve the pages: \(error)")
+                throw ExitCode(2)
+            }
+        } else {
+            pageAssets = PageAssets.bundled()
+            // Not fatal: stdin and WebSocket ingest and the API work without the pages.
+            if let reason = pageAssets.unavailable { logger.warning("\(reason)") }
+        }
         let configuration = ServerConfiguration(host: host, port: port, event: event, modelVariant: models.variant,
-                                                models: models.directory, stdinKiosk: stdinID)
+                                                models: models.directory, stdinKiosk: stdinID, pages: pageAssets)
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,
             metricsText: { registry.emitToString() },
@@ -88,5 +107,6 @@ struct ServeCommand: AsyncParsableCommand {
         if store == "sqlite:snaprate.sqlite", let value = environment["SNAPRATE_STORE"] { store = value }
         if event == "default", let value = environment["SNAPRATE_EVENT"] { event = value }
         if stdinKiosk == nil, let value = environment["SNAPRATE_STDIN"] { stdinKiosk = value }
+        if pages == nil, let value = environment["SNAPRATE_PAGES"], !value.isEmpty { pages = value }
     }
 }
