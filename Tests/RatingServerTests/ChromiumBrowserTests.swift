@@ -56,6 +56,8 @@ extension BrowserTests {
                         $0.state == "confirmed" && $0.confirmationShown
                     }
                     if firstConfirmationAfter == nil { firstConfirmationAfter = Date().timeIntervalSince(opened) }
+                    // Past the overlay's 0.25 s pop-in, so the picture shows it as people see it.
+                    try await Task.sleep(for: .milliseconds(400))
                     try await kiosk.screenshot(to: artifacts.appendingPathComponent("kiosk-confirmed.png"))
                     let after = try await kiosk.evaluate(KioskView.self, KioskView.script)
                     caught = after.state == "confirmed" && after.confirmedCount == shown.confirmedCount
