@@ -75,7 +75,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            // The kiosk and dashboard pages; `PageAssets` finds them beside the executable.
+            resources: [.copy("Pages")]
         ),
         .executableTarget(
             name: "snaprate",

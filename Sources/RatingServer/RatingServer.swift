@@ -59,6 +59,7 @@ public struct RatingServer: Sendable {
         let configuration = context.configuration
         let router = Router(context: BasicRequestContext.self)
         APIRoutes(context: context, board: board, metricsText: metricsText).add(to: router)
+        PageRoutes(pages: configuration.pages).add(to: router)
         let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
         WebSocketRoutes(context: context).add(to: webSocketRouter)
         let onListening = onListening

@@ -32,13 +32,15 @@ public struct ServerConfiguration: Sendable {
     public var maxLag: Double
     /// Threads that run detection for all streams; one per core.
     public var detectionThreads: Int
+    /// The kiosk and dashboard pages served under `/kiosk`, `/dashboard` and `/pages/`.
+    public var pages: PageAssets
 
     public init(host: String = "127.0.0.1", port: Int = 8080, event: String = "default",
                 modelVariant: ModelVariant = .full, models: ModelDirectory = .standard(), stdinKiosk: KioskID? = nil,
                 ratingRingCapacity: Int = 4096, storedRingCapacity: Int = 1024, storeQueueCapacity: Int = 100_000,
                 storeDrainTimeout: Duration = .seconds(15), maxMessageSize: Int = 8 << 20,
                 classMessagesPerSecond: Double = 5, maxLag: Double = 0.25,
-                detectionThreads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+                detectionThreads: Int = ProcessInfo.processInfo.activeProcessorCount, pages: PageAssets = .bundled()) {
         self.host = host
         self.port = port
         self.event = event
@@ -53,5 +55,6 @@ public struct ServerConfiguration: Sendable {
         self.classMessagesPerSecond = classMessagesPerSecond
         self.maxLag = maxLag
         self.detectionThreads = detectionThreads
+        self.pages = pages
     }
 }

@@ -12,13 +12,17 @@ final class ServeProcess: @unchecked Sendable {
     /// Starts the server and waits (up to `timeout`) for the line that gives its port. `store` is
     /// a SQLite file's path or any `--store` value (`sqlite:PATH`, `postgres://...`).
     ///
-    /// - Parameter detectsEveryFrame: turns off frame skipping (`--max-lag inf`). The tests that
-    ///   compare `serve` with `analyze` feed clips faster than real time on a machine that may be
-    ///   busy with other tests; skipping would make the comparison test the load, not the pipeline.
-    init(store: String, arguments: [String] = [], detectsEveryFrame: Bool = true, timeout: TimeInterval = 60) throws {
+    /// - Parameters:
+    ///   - detectsEveryFrame: turns off frame skipping (`--max-lag inf`). The tests that compare
+    ///     `serve` with `analyze` feed clips faster than real time on a machine that may be busy
+    ///     with other tests; skipping would make the comparison test the load, not the pipeline.
+    ///   - port: 0 for a free one; a given port lets a test restart a server where clients expect it.
+    ///   - executable: another copy of `snaprate` (one without its resources beside it).
+    init(store: String, arguments: [String] = [], detectsEveryFrame: Bool = true, port: Int = 0,
+         executable: URL = TestData.snaprateExecutable, timeout: TimeInterval = 60) throws {
         let location = store.hasPrefix("sqlite:") || store.contains("://") ? store : "sqlite:\(store)"
-        process.executableURL = TestData.snaprateExecutable
-        process.arguments = ["serve", "--port", "0", "--store", location, "--models", "lite",
+        process.executableURL = executable
+        process.arguments = ["serve", "--port", "\(port)", "--store", location, "--models", "lite",
                              "--log-level", "info"] + (detectsEveryFrame ? ["--max-lag", "inf"] : []) + arguments
         process.currentDirectoryURL = TestData.packageRoot
         let output = Pipe()
@@ -66,13 +70,18 @@ final class ServeProcess: @unchecked Sendable {
     var stderr: String { errorText.value }
 
     /// Writes `data` to the server's stdin from another thread, then closes it unless `keepOpen`
-    /// (a live camera that has not stopped).
-    func feedStdin(_ data: Data, keepOpen: Bool = false) {
+    /// (a live camera that has not stopped). The semaphore is signalled once every byte is in the
+    /// pipe: stopping the server before that would kill the test process with SIGPIPE.
+    @discardableResult
+    func feedStdin(_ data: Data, keepOpen: Bool = false) -> DispatchSemaphore {
         let writer = input.fileHandleForWriting
+        let written = DispatchSemaphore(value: 0)
         Thread.detachNewThread {
             try? writer.write(contentsOf: data)
             if !keepOpen { try? writer.close() }
+            written.signal()
         }
+        return written
     }
 
     /// Writes `data` to the server's stdin now (blocking until the pipe took it), keeping it open.

@@ -55,8 +55,10 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
     }
 
     /// Ends the stream: the reader sees `.end` (or `.failure`) after the bytes already queued.
+    /// The first call decides: a later plain `finish()` (a socket's clean-up) keeps the failure.
     public func finish(failure: String? = nil) {
         let producers = condition.withLock {
+            guard !finished else { return [CheckedContinuation<Void, Never>]() }
             finished = true
             self.failure = failure
             condition.broadcast()

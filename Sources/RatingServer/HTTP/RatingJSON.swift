@@ -68,9 +68,13 @@ enum RatingJSON {
         var kiosk: String
         var session: String
         var state: String
+        var started: String
         var frames: Int
         var detected: Int
         var decode_errors: Int
+        /// Frames decoded per second lately (between the last two status reports).
+        var fps: Double
+        /// When the stream last reported (about once a second while frames arrive).
         var updated: String
     }
 
@@ -78,12 +82,15 @@ enum RatingJSON {
         var streams: [Stream]
     }
 
-    static func streams(_ statuses: [StreamStatus]) -> String {
-        PushMessage.encode(Streams(streams: statuses.map { status in
-            Stream(kiosk: status.kiosk.value, session: status.session.uuidString.lowercased(),
-                   state: status.state == .started ? "started" : "running", frames: status.framesDecoded,
-                   detected: status.framesDetected, decode_errors: status.decodeErrors,
-                   updated: PushMessage.timestamp(status.wallTime))
+    static func streams(_ streams: [StreamHealth]) -> String {
+        PushMessage.encode(Streams(streams: streams.map { health in
+            let status = health.status
+            return Stream(kiosk: status.kiosk.value, session: status.session.uuidString.lowercased(),
+                          state: status.state == .started ? "started" : "running",
+                          started: PushMessage.timestamp(health.started), frames: status.framesDecoded,
+                          detected: status.framesDetected, decode_errors: status.decodeErrors,
+                          fps: (health.framesPerSecond * 10).rounded() / 10,
+                          updated: PushMessage.timestamp(status.wallTime))
         }))
     }
 

@@ -17,9 +17,6 @@ struct IngestSocket {
     let context: ServerContext
     let kiosk: KioskID
 
-    /// EBML's magic number: every WebM (and so every MediaRecorder first chunk) starts with it.
-    static let ebmlMagic: [UInt8] = [0x1A, 0x45, 0xDF, 0xA3]
-
     func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
         let feed = ChunkFeed(name: "ws:\(kiosk)")
         let runner = StreamRunner(context: context, kiosk: kiosk)
@@ -46,12 +43,17 @@ struct IngestSocket {
                 await runner.run(source: feed, observer: observer).end
             }
             group.addTask {
-                defer { feed.finish() }
-                var first = true
+                var header = EBMLHeaderCheck()
+                var received = 0
+                defer {
+                    feed.finish(failure: header.finish())
+                    logger.debug("ingest socket input ended", metadata: ["kiosk": "\(kiosk)", "messages": "\(received)"])
+                }
                 // A connection that breaks ends the feed like a hang-up: the decoder still
                 // finishes what arrived, and the session says `disconnected`.
                 do {
                     for try await message in inbound.messages(maxSize: maxSize) {
+                        received += 1
                         guard case .binary(var buffer) = message else {
                             // `{"type":"end"}`: the client has sent everything; finish what was sent.
                             if case .text(let text) = message, text.contains("\"end\"") {
@@ -60,15 +62,15 @@ struct IngestSocket {
                             }
                             continue
                         }
-                        let bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
-                        if first {
-                            first = false
-                            guard bytes.starts(with: Self.ebmlMagic) else {
-                                feed.finish(failure: "not a WebM stream (the first chunk has no EBML header)")
-                                return nil
-                            }
+                        switch header.admit(buffer.readBytes(length: buffer.readableBytes) ?? []) {
+                        case .undecided:
+                            continue
+                        case .refuse(let reason):
+                            feed.finish(failure: reason)
+                            return nil
+                        case .pass(let bytes):
+                            guard await feed.push(bytes) else { return nil }
                         }
-                        guard await feed.push(bytes) else { return nil }
                     }
                 } catch {
                     logger.debug("ingest socket read ended: \(error)", metadata: ["kiosk": "\(kiosk)"])

@@ -36,6 +36,9 @@ struct StreamRunner: Sendable {
     let kiosk: KioskID
     let session = UUID()
 
+    /// How often a running stream reports its counters to the status ring.
+    static let statusInterval = Duration.seconds(1)
+
     /// Called for each frame (after detection) and each rating (after it is in the ring).
     struct Observer: Sendable {
         var frame: @Sendable (FrameOutcome) async -> Void = { _ in }
@@ -74,6 +77,9 @@ struct StreamRunner: Sendable {
             let skippedCounter = metrics.framesSkipped(kiosk: kiosk.value)
             let clock = ContinuousClock()
             var waitStart = clock.now
+            // Progress goes on the board about once a second: the dashboard's frame rate and
+            // "last seen" are only as fresh as this.
+            var lastStatus = clock.now
             let frames = DecodedFrames(source: source, options: DecodeOptions(pixelFormat: .rgb24), lookahead: 1,
                                        delivery: .live(maxLag: context.configuration.maxLag), logger: logger)
             var iterator = frames.makeAsyncIterator()
@@ -93,11 +99,7 @@ struct StreamRunner: Sendable {
                     replaced += newlyReplaced
                     skippedCounter.increment(by: newlyReplaced)
                     decodedCounter.increment(by: newlyReplaced)
-                    let previous = counters.framesDecoded
                     counters.framesDecoded += 1 + newlyReplaced
-                    if counters.framesDecoded / 150 != previous / 150 {
-                        await publishStatus(.running, counters: counters, detected: detected)
-                    }
                     if newlyReplaced > 0 { lastBehind = frame.time }
                     // A stream that was behind in the last second sheds the tracker's costly wider
                     // search, so that more of its frames (and the other streams') get detected.
@@ -117,6 +119,10 @@ struct StreamRunner: Sendable {
                         metrics.ratingsDetected.increment()
                         metrics.ratings(kiosk: kiosk.value, rating: event.rating.rawValue).increment()
                         await observer.rating(rating)
+                    }
+                    if lastStatus.duration(to: clock.now) >= Self.statusInterval {
+                        lastStatus = clock.now
+                        await publishStatus(.running, counters: counters, detected: detected)
                     }
                     // A waiting frame is handed over without a suspension: let the other streams
                     // queued for the detection threads have their turn before this one goes on.

@@ -2,15 +2,24 @@ import Foundation
 import RatingStream
 import ServiceLifecycle
 
+/// One running stream as the board knows it: its latest status, when it started and how fast it
+/// has been decoding lately.
+struct StreamHealth: Sendable, Equatable {
+    var status: StreamStatus
+    var started: Date
+    /// Frames decoded per second between the last two statuses (0 until the second one).
+    var framesPerSecond: Double
+}
+
 /// The streams running now, kept from the status ring: `GET /api/streams`.
 ///
-/// It reads the ring with a gating cursor (statuses are few: a start, one every 150 frames, an end),
+/// It reads the ring with a gating cursor (statuses are few: a start, about one a second, an end),
 /// so no start or end is ever missed and the board never keeps a stream that has gone.
 final class StreamBoard: Service, @unchecked Sendable {
     private let context: ServerContext
     private let cursor: RingCursor<StreamStatus>
     private let lock = NSLock()
-    private var streams: [UUID: StreamStatus] = [:]
+    private var streams: [UUID: StreamHealth] = [:]
 
     /// Create before any stream starts.
     init(context: ServerContext) {
@@ -18,9 +27,11 @@ final class StreamBoard: Service, @unchecked Sendable {
         self.cursor = context.status.makeCursor(gating: true)
     }
 
-    /// Running streams, oldest kiosk name first.
-    var active: [StreamStatus] {
-        lock.withLock { Array(streams.values) }.sorted { ($0.kiosk.value, $0.wallTime) < ($1.kiosk.value, $1.wallTime) }
+    /// Running streams, by kiosk name, then oldest first.
+    var active: [StreamHealth] {
+        lock.withLock { Array(streams.values) }.sorted {
+            ($0.status.kiosk.value, $0.started) < ($1.status.kiosk.value, $1.started)
+        }
     }
 
     func run() async throws {
@@ -34,11 +45,18 @@ final class StreamBoard: Service, @unchecked Sendable {
 
     private func apply(_ status: StreamStatus) {
         lock.withLock {
-            if status.state == .ended {
+            guard status.state != .ended else {
                 streams[status.session] = nil
-            } else {
-                streams[status.session] = status
+                return
             }
+            guard let previous = streams[status.session] else {
+                streams[status.session] = StreamHealth(status: status, started: status.wallTime, framesPerSecond: 0)
+                return
+            }
+            let seconds = status.wallTime.timeIntervalSince(previous.status.wallTime)
+            let frames = status.framesDecoded - previous.status.framesDecoded
+            let rate = seconds > 0 ? Double(frames) / seconds : previous.framesPerSecond
+            streams[status.session] = StreamHealth(status: status, started: previous.started, framesPerSecond: rate)
         }
     }
 }

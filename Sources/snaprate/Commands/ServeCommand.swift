@@ -17,9 +17,11 @@ struct ServeCommand: AsyncParsableCommand {
 
         With --store postgres://..., any number of nodes share one database: sequence numbers come from the database, and every node pushes every node's ratings to its subscribers. While the database is away, ratings wait in memory (--store-queue) and are written when it is back.
 
+        A browser at http://HOST:PORT/kiosk?kiosk=ID becomes a rating kiosk; http://HOST:PORT/dashboard shows the ratings live.
+
         SIGTERM or SIGINT stops it cleanly: no new streams, running streams finish the frames they hold, every detected rating is stored, subscribers are closed, and the exit status is 0.
 
-        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT and SNAPRATE_STDIN set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
+        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN and SNAPRATE_PAGES set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
         """
     )
 
@@ -50,6 +52,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Threads that run hand detection for all streams (default: one per core).")
     var detectionThreads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp("Serve the kiosk and dashboard pages from this folder instead of the ones built in.",
+                               valueName: "dir"))
+    var pages: String?
 
     @OptionGroup var models: ModelOptions
 
@@ -93,9 +99,22 @@ struct ServeCommand: AsyncParsableCommand {
             Console.error("--max-lag and --detection-threads must be positive")
             throw ExitCode(2)
         }
+        let pageAssets: PageAssets
+        if let pages {
+            do {
+                pageAssets = try PageAssets.load(from: URL(fileURLWithPath: pages, isDirectory: true))
+            } catch {
+                Console.error("cannot serve the pages: \(error)")
+                throw ExitCode(2)
+            }
+        } else {
+            pageAssets = PageAssets.bundled()
+            // Not fatal: stdin and WebSocket ingest and the API work without the pages.
+            if let reason = pageAssets.unavailable { logger.warning("\(reason)") }
+        }
         let configuration = ServerConfiguration(host: host, port: port, event: event, modelVariant: models.variant,
                                                 models: models.directory, stdinKiosk: stdinID, storeQueueCapacity: storeQueue,
-                                                maxLag: maxLag, detectionThreads: detectionThreads)
+                                                maxLag: maxLag, detectionThreads: detectionThreads, pages: pageAssets)
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,
             metricsText: { registry.emitToString() },
@@ -116,5 +135,6 @@ struct ServeCommand: AsyncParsableCommand {
         if event == "default", let value = environment["SNAPRATE_EVENT"] { event = value }
         if stdinKiosk == nil, let value = environment["SNAPRATE_STDIN"] { stdinKiosk = value }
         if storeQueue == 100_000, let value = environment["SNAPRATE_STORE_QUEUE"].flatMap(Int.init) { storeQueue = value }
+        if pages == nil, let value = environment["SNAPRATE_PAGES"], !value.isEmpty { pages = value }
     }
 }
