@@ -14,7 +14,8 @@ if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
   "$venv/bin/pip" install --quiet mediapipe==0.10.21
 fi
-(cd "$root" && swift build -c release --product snaprate >/dev/null)
+# The test suite's build settings, so that a tested tree is measured without a second full build.
+(cd "$root" && swift build -c release -Xswiftc -enable-testing --product snaprate >/dev/null)
 snaprate=$root/.build/release/snaprate
 clips=("$gestures"/clips/*.webm)
 
