@@ -4,8 +4,9 @@ import Logging
 import NIOCore
 
 /// One simulated camera: ffmpeg replays a clip at its own frame rate (`-re`), looping, as a live
-/// WebM stream, and its bytes go to `WS /ingest/{kiosk}` as binary messages, the way a browser's
-/// MediaRecorder chunks do. Stops after `duration` seconds and says the stream is over.
+/// WebM stream cut into clusters of at most 200 ms (as MediaRecorder's 200 ms timeslice would;
+/// the muxer's default holds up to 5 s, which arrives as one late burst), and its bytes go to
+/// `WS /ingest/{kiosk}` as binary messages, the way a browser's chunks do. Stops after `duration` seconds and says the stream is over.
 struct PacedStream {
     let clip: String
     let ingestURL: String
@@ -27,7 +28,7 @@ struct PacedStream {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ffmpeg)
         process.arguments = ["-nostdin", "-v", "error", "-re", "-stream_loop", "-1", "-i", clip,
-                             "-c", "copy", "-f", "webm", "-"]
+                             "-c", "copy", "-f", "webm", "-live", "1", "-cluster_time_limit", "200", "-"]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
