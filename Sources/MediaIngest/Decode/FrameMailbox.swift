@@ -8,6 +8,7 @@ final class FrameMailbox: @unchecked Sendable {
     // Guarded by `condition`.
     private var events: [DecodeEvent] = []
     private var frames = 0
+    /// nil while the decoder runs; then `.some(nil)` for a clean end or `.some(error)`.
     private var ending: (any Error)??
     private var waiter: CheckedContinuation<DecodeEvent?, any Error>?
     private var closed = false
