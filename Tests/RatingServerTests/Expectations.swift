@@ -49,6 +49,14 @@ enum Clips {
         return try names.map { try Data(contentsOf: folder.appendingPathComponent($0)) }
     }
 
+    /// What `analyze` rates in the browser chunks joined into one file (written into `folder`):
+    /// what `serve` must produce from the same chunks sent one by one.
+    static func analyzedBrowserChunks(_ chunks: [Data], in folder: URL) throws -> [ExpectedRating] {
+        let joined = folder.appendingPathComponent("joined.webm")
+        try chunks.reduce(Data(), +).write(to: joined)
+        return try Analyze.ratings(of: joined.path)
+    }
+
     static func temporaryFolder() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("snaprate-serve-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

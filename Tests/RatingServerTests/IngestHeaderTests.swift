@@ -34,9 +34,7 @@ import TestSupport
         let chunks = try Clips.browserChunks()
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let joined = folder.appendingPathComponent("joined.webm")
-        try chunks.reduce(Data(), +).write(to: joined)
-        let expected = try Analyze.ratings(of: joined.path)
+        let expected = try Clips.analyzedBrowserChunks(chunks, in: folder)
         let first = try #require(chunks.first)
         let split = [first.prefix(1), first.dropFirst()] + chunks.dropFirst()
 

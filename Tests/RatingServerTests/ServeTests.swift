@@ -73,9 +73,7 @@ import TestSupport
     @Test func browserChunksGiveTheSameRatingsAsAnalyzeOnTheirConcatenation() async throws {
         let chunks = try Clips.browserChunks()
         let folder = try Clips.temporaryFolder()
-        let joined = folder.appendingPathComponent("joined.webm")
-        try chunks.reduce(Data(), +).write(to: joined)
-        let expected = try Analyze.ratings(of: joined.path)
+        let expected = try Clips.analyzedBrowserChunks(chunks, in: folder)
         let database = folder.appendingPathComponent("serve.sqlite").path
 
         let server = try ServeProcess(store: database)
@@ -104,9 +102,7 @@ import TestSupport
     @Test func aClientThatHangsUpStillHasEverythingItSentRated() async throws {
         let chunks = try Clips.browserChunks()
         let folder = try Clips.temporaryFolder()
-        let joined = folder.appendingPathComponent("joined.webm")
-        try chunks.reduce(Data(), +).write(to: joined)
-        let expected = try Analyze.ratings(of: joined.path)
+        let expected = try Clips.analyzedBrowserChunks(chunks, in: folder)
         let server = try ServeProcess(store: folder.appendingPathComponent("serve.sqlite").path)
         _ = try await SocketClients.ingest("\(server.webSocketURL)/ingest/hangup", chunks: chunks, sayEnd: false)
         let sessions = try await SocketClients.endedSessions(server.baseURL, kiosk: "hangup")
@@ -120,9 +116,7 @@ import TestSupport
     @Test func shutdownWithABrowserStreamOpenRatesEverythingItHolds() async throws {
         let chunks = try Clips.browserChunks()
         let folder = try Clips.temporaryFolder()
-        let joined = folder.appendingPathComponent("joined.webm")
-        try chunks.reduce(Data(), +).write(to: joined)
-        let expected = try Analyze.ratings(of: joined.path)
+        let expected = try Clips.analyzedBrowserChunks(chunks, in: folder)
         let database = folder.appendingPathComponent("serve.sqlite").path
         let server = try ServeProcess(store: database)
         let log = MessageLog()
