@@ -92,8 +92,8 @@ final class FrameMailbox: @unchecked Sendable {
                     condition.unlock()
                     if let error = ending { continuation.resume(throwing: error) } else { continuation.resume(returning: nil) }
                 } else {
+                    // Nothing queued, so the decoder is not waiting for room: nobody to wake.
                     waiter = continuation
-                    condition.broadcast()
                     condition.unlock()
                 }
             }

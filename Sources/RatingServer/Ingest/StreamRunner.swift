@@ -93,12 +93,11 @@ struct StreamRunner: Sendable {
                 case .frame(let frame):
                     let handed = clock.now
                     metrics.decodeLatency.recordInterval(waitStart.duration(to: handed))
-                    decodedCounter.increment()
                     // Frames the decoder replaced while this stream was behind were decoded too.
                     let newlyReplaced = iterator.framesReplaced - replaced
                     replaced += newlyReplaced
-                    skippedCounter.increment(by: newlyReplaced)
-                    decodedCounter.increment(by: newlyReplaced)
+                    if newlyReplaced > 0 { skippedCounter.increment(by: newlyReplaced) }
+                    decodedCounter.increment(by: 1 + newlyReplaced)
                     counters.framesDecoded += 1 + newlyReplaced
                     if newlyReplaced > 0 { lastBehind = frame.time }
                     // A stream that was behind in the last second sheds the tracker's costly wider
