@@ -16,17 +16,12 @@ struct FigureTests {
         let folder = try Clips.temporaryFolder()
         let server = try ServeProcess(store: folder.appendingPathComponent("f.sqlite").path,
                                       arguments: ["--stdin", "cam", "--models", models], detectsEveryFrame: false)
-        let ffmpeg = Process()
-        ffmpeg.executableURL = URL(fileURLWithPath: "/usr/bin/ffmpeg")
-        ffmpeg.arguments = ["-v", "error", "-re", "-stream_loop", "\(loops - 1)", "-i", clip, "-c", "copy", "-f", "webm", "-"]
-        let pipe = Pipe()
-        ffmpeg.standardOutput = pipe
         let log = MessageLog()
         let latencies = LockedText()
         let cpuBefore = server.cpuSeconds
         let start = Date()
-        try ffmpeg.run()
-        server.pumpStdin(from: pipe.fileHandleForReading)
+        let camera = try PacedCamera(clip: clip, loops: loops)
+        server.pumpStdin(from: camera.output)
         let iso = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         let subscriber = Task {
             try await SocketClients.subscribe("\(server.webSocketURL)/ws?kiosk=cam", into: log, timeout: 600) { log in
@@ -38,7 +33,7 @@ struct FigureTests {
                 return false
             }
         }
-        ffmpeg.waitUntilExit()
+        camera.process.waitUntilExit()
         let sessions = try await SocketClients.endedSessions(server.baseURL, kiosk: "cam", timeout: 600)
         let wall = Date().timeIntervalSince(start)
         let cpu = server.cpuSeconds - cpuBefore

@@ -147,6 +147,14 @@ final class ServeProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
+    /// SIGKILL, as a crash or the OOM killer would end it: nothing runs after it. Returns once
+    /// the process is gone.
+    func sigkill() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
     /// `terminate()` from a thread of its own, keeping Swift's cooperative pool (two threads
     /// here) free while the process exits.
     func stop(timeout: TimeInterval = 60) async -> Int32? {

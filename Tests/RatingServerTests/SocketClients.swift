@@ -9,7 +9,7 @@ import NIOWebSocket
 import TestSupport
 
 /// A message the server sent on a WebSocket.
-struct ServerMessage: Sendable, Decodable {
+struct ServerMessage: Sendable, Decodable, Equatable {
     var type: String
     var seq: Int64?
     var kiosk: String?

@@ -114,6 +114,13 @@ public final class SQLiteRatingStore: RatingStore {
         }
     }
 
+    /// What SQLite's own integrity check finds wrong with the file; empty when it is sound.
+    public func integrityProblems() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+        }
+    }
+
     private static func record(_ row: Row) throws -> RatingRecord {
         guard let rating = Rating(rawValue: row["rating"]), let session = UUID(uuidString: row["session"]) else {
             throw DatabaseError(message: "malformed rating row \(row["seq"] as Int64? ?? -1)")
