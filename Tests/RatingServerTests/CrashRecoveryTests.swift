@@ -32,7 +32,7 @@ import TestSupport
 
         // A camera at its own pace, looped: the stream is running when the process dies.
         let first = try ServeProcess(store: store, arguments: ["--stdin", "cam"])
-        let camera = try PacedCamera(clip: clip, loops: 4)
+        let camera = try LoopedClip(clip, loops: 4)
         first.pumpStdin(from: camera.output)
         let received = MessageLog()
         let subscriber = Task {

@@ -20,7 +20,7 @@ struct FigureTests {
         let latencies = LockedText()
         let cpuBefore = server.cpuSeconds
         let start = Date()
-        let camera = try PacedCamera(clip: clip, loops: loops)
+        let camera = try LoopedClip(clip, loops: loops)
         server.pumpStdin(from: camera.output)
         let iso = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         let subscriber = Task {

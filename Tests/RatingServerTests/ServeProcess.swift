@@ -133,6 +133,16 @@ final class ServeProcess: @unchecked Sendable {
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
+    /// The server's resident memory now and at its peak so far, in bytes (Linux /proc).
+    var memory: (resident: Int, peak: Int) {
+        let status = (try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        func kilobytes(_ field: String) -> Int {
+            guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") }) else { return 0 }
+            return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
+        }
+        return (kilobytes("VmRSS") * 1024, kilobytes("VmHWM") * 1024)
+    }
+
     /// SIGTERM, then the exit status (nil if it did not exit within `timeout`; then it is killed).
     func terminate(timeout: TimeInterval = 60) -> Int32? {
         guard process.isRunning else { return process.terminationStatus }

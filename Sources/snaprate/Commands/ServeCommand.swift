@@ -39,6 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
             help: "Ratings held in memory while the store cannot be written; past that the oldest are lost (counted and logged).")
     var storeQueue = 100_000
 
+    @Option(name: .customLong("push-buffer"), help: ArgumentHelp(
+        "Stored ratings kept in memory for live subscribers; one further behind gets a gap message and a replay from the store.",
+        valueName: "ratings"))
+    var pushBuffer = 1024
+
     @Option(help: "Event id recorded with every rating.")
     var event = "default"
 
@@ -77,8 +82,8 @@ struct ServeCommand: AsyncParsableCommand {
             }
             stdinID = id
         }
-        guard storeQueue > 0 else {
-            Console.error("--store-queue must be at least 1")
+        guard storeQueue > 0, pushBuffer > 0 else {
+            Console.error("--store-queue and --push-buffer must be at least 1")
             throw ExitCode(2)
         }
         let location: StoreLocation
@@ -113,7 +118,8 @@ struct ServeCommand: AsyncParsableCommand {
             if let reason = pageAssets.unavailable { logger.warning("\(reason)") }
         }
         let configuration = ServerConfiguration(host: host, port: port, event: event, modelVariant: models.variant,
-                                                models: models.directory, stdinKiosk: stdinID, storeQueueCapacity: storeQueue,
+                                                models: models.directory, stdinKiosk: stdinID, storedRingCapacity: pushBuffer,
+                                                storeQueueCapacity: storeQueue,
                                                 maxLag: maxLag, detectionThreads: detectionThreads, pages: pageAssets)
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,
