@@ -38,6 +38,11 @@ final class ServerMetrics: Sendable {
         Counter(label: "snaprate_frames_skipped_total", dimensions: [("kiosk", kiosk)])
     }
 
+    /// Requests refused for their token: `missing`, `invalid` or `forbidden` (lacking the scope).
+    func accessRefused(reason: String) -> Counter {
+        Counter(label: "snaprate_access_refused_total", dimensions: [("reason", reason)])
+    }
+
     func ratings(kiosk: String, rating: String) -> Counter {
         Counter(label: "snaprate_ratings_total", dimensions: [("kiosk", kiosk), ("rating", rating)])
     }

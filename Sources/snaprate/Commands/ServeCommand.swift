@@ -21,7 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
 
         SIGTERM or SIGINT stops it cleanly: no new streams, running streams finish the frames they hold, every detected rating is stored, subscribers are closed, and the exit status is 0.
 
-        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN and SNAPRATE_PAGES set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
+        Access: with --tokens FILE (or SNAPRATE_TOKENS="SCOPES TOKEN;SCOPES TOKEN"), WS /ingest needs a token with the scope ingest, WS /ws subscribe, and /api/... and /metrics admin, as `Authorization: Bearer TOKEN` (browsers: the WebSocket subprotocol bearer.TOKEN). Without tokens it listens only on a loopback address, unless --insecure.
+
+        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN, SNAPRATE_PAGES, SNAPRATE_TOKENS_FILE and SNAPRATE_INSECURE set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
         """
     )
 
@@ -57,6 +59,8 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "dir"))
     var pages: String?
 
+    @OptionGroup var access: AccessOptions
+
     @OptionGroup var models: ModelOptions
 
     @OptionGroup var global: GlobalOptions
@@ -68,6 +72,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "snaprate.serve")
         try models.requireFiles()
+        let accessTokens = try access.resolve(host: host, environment: ProcessInfo.processInfo.environment, logger: logger)
 
         var stdinID: KioskID?
         if let stdinKiosk {
@@ -114,7 +119,8 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let configuration = ServerConfiguration(host: host, port: port, event: event, modelVariant: models.variant,
                                                 models: models.directory, stdinKiosk: stdinID, storeQueueCapacity: storeQueue,
-                                                maxLag: maxLag, detectionThreads: detectionThreads, pages: pageAssets)
+                                                maxLag: maxLag, detectionThreads: detectionThreads, pages: pageAssets,
+                                                accessTokens: accessTokens)
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,
             metricsText: { registry.emitToString() },
@@ -136,5 +142,6 @@ struct ServeCommand: AsyncParsableCommand {
         if stdinKiosk == nil, let value = environment["SNAPRATE_STDIN"] { stdinKiosk = value }
         if storeQueue == 100_000, let value = environment["SNAPRATE_STORE_QUEUE"].flatMap(Int.init) { storeQueue = value }
         if pages == nil, let value = environment["SNAPRATE_PAGES"], !value.isEmpty { pages = value }
+        access.applyEnvironment(environment)
     }
 }
