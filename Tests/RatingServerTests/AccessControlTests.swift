@@ -85,7 +85,7 @@ import TestSupport
         #expect(try await HTTP.get(base + "/api/summary", headers: ["Authorization": "bearer \(tokens.organiser)"]).status == 200)
 
         // The pages and liveness hold no data: open to all.
-        for path in ["/healthz", "/kiosk?kiosk=door-1", "/dashboard", "/pages/kiosk.js", "/pages/style.css"] {
+        for path in ["/healthz", "/kiosk?kiosk=door-1", "/dashboard", "/pages/kiosk.js", "/pages/access.js", "/pages/style.css"] {
             #expect(try await HTTP.get(base + path).status == 200, "\(path)")
         }
 
