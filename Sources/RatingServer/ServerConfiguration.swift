@@ -37,6 +37,10 @@ public struct ServerConfiguration: Sendable {
     /// The bearer tokens the routes ask for; empty leaves every route open (what `serve` allows
     /// only on a loopback address, or with `--insecure`).
     public var accessTokens: AccessTokens
+    /// Ratings and ended sessions older than this are deleted, at start and then every
+    /// `retentionSweepInterval`; nil keeps them for ever.
+    public var retention: Duration?
+    public var retentionSweepInterval: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, event: String = "default",
                 modelVariant: ModelVariant = .full, models: ModelDirectory = .standard(), stdinKiosk: KioskID? = nil,
@@ -44,7 +48,8 @@ public struct ServerConfiguration: Sendable {
                 storeDrainTimeout: Duration = .seconds(15), maxMessageSize: Int = 8 << 20,
                 classMessagesPerSecond: Double = 5, maxLag: Double = 0.25,
                 detectionThreads: Int = ProcessInfo.processInfo.activeProcessorCount, pages: PageAssets = .bundled(),
-                accessTokens: AccessTokens = AccessTokens()) {
+                accessTokens: AccessTokens = AccessTokens(), retention: Duration? = nil,
+                retentionSweepInterval: Duration = .seconds(3600)) {
         self.host = host
         self.port = port
         self.event = event
@@ -61,5 +66,7 @@ public struct ServerConfiguration: Sendable {
         self.detectionThreads = detectionThreads
         self.pages = pages
         self.accessTokens = accessTokens
+        self.retention = retention
+        self.retentionSweepInterval = retentionSweepInterval
     }
 }
