@@ -83,17 +83,9 @@ import TestSupport
         let incomplete = #expect(throws: PageAssetsError.self) { try PageAssets.load(from: folder) }
         #expect(incomplete?.description.hasSuffix("lacks kiosk.js, dashboard.html, dashboard.js, access.js, style.css") == true)
 
-        let process = Process()
-        process.executableURL = TestData.snaprateExecutable
-        process.arguments = ["serve", "--port", "0", "--store", "sqlite:\(folder.path)/c.sqlite", "--models", "lite",
-                             "--pages", folder.appendingPathComponent("nowhere").path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
+        let (status, text) = try ServeProcess.refusedStart(["--store", "sqlite:\(folder.path)/c.sqlite", "--models", "lite",
+                                                            "--pages", folder.appendingPathComponent("nowhere").path])
+        #expect(status == 2)
         #expect(text.split(separator: "\n").count == 1 && text.contains("nowhere does not exist"), "\(text)")
     }
 
