@@ -42,6 +42,18 @@ extension BrowserTests.Chromium {
                 }
                 #expect(live.kiosks.count == 1)
                 #expect(try await dashboard.evaluate("window.asked") as? Int == 1, "asked once")
+                // Its export link fetches with the token (the blob it saves is caught on its way).
+                let header = try await dashboard.evaluate("""
+                    (async () => {
+                      const made = new Promise((resolve) => {
+                        const original = URL.createObjectURL;
+                        URL.createObjectURL = (blob) => { resolve(blob); return original.call(URL, blob); };
+                      });
+                      document.getElementById("csv-all").click();
+                      return (await (await made).text()).split("\\n")[0];
+                    })()
+                    """) as? String
+                #expect(header?.hasPrefix("seq,event,kiosk") == true, "\(header ?? "no CSV")")
                 try await dashboard.screenshot(to: artifacts.appendingPathComponent("dashboard-token.png"))
                 for page in [kiosk.reportedProblems, dashboard.reportedProblems] {
                     BrowserTests.expectNoScriptProblems(page, page: "access")
