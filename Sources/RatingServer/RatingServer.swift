@@ -37,6 +37,10 @@ public struct RatingServer: Sendable {
         // A store with connections to run (PostgreSQL's pool) starts first and stops last, after
         // the store writer has drained into it.
         if let running = context.store as? any Service { services.append(running) }
+        if let retention = context.configuration.retention {
+            services.append(RetentionSweeper(context: context, retention: retention,
+                                             interval: context.configuration.retentionSweepInterval))
+        }
         if let feed = context.commitFeed { services.append(StoredRatingFeed(context: context, feed: feed)) }
         let board = StreamBoard(context: context)
         services += [StoreWriter(context: context), board, application(board: board)]

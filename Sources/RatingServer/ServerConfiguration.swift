@@ -34,13 +34,22 @@ public struct ServerConfiguration: Sendable {
     public var detectionThreads: Int
     /// The kiosk and dashboard pages served under `/kiosk`, `/dashboard` and `/pages/`.
     public var pages: PageAssets
+    /// The bearer tokens the routes ask for; empty leaves every route open (what `serve` allows
+    /// only on a loopback address, or with `--insecure`).
+    public var accessTokens: AccessTokens
+    /// Ratings and ended sessions older than this are deleted, at start and then every
+    /// `retentionSweepInterval`; nil keeps them for ever.
+    public var retention: Duration?
+    public var retentionSweepInterval: Duration
 
     public init(host: String = "127.0.0.1", port: Int = 8080, event: String = "default",
                 modelVariant: ModelVariant = .full, models: ModelDirectory = .standard(), stdinKiosk: KioskID? = nil,
                 ratingRingCapacity: Int = 4096, storedRingCapacity: Int = 1024, storeQueueCapacity: Int = 100_000,
                 storeDrainTimeout: Duration = .seconds(15), maxMessageSize: Int = 8 << 20,
                 classMessagesPerSecond: Double = 5, maxLag: Double = 0.25,
-                detectionThreads: Int = ProcessInfo.processInfo.activeProcessorCount, pages: PageAssets = .bundled()) {
+                detectionThreads: Int = ProcessInfo.processInfo.activeProcessorCount, pages: PageAssets = .bundled(),
+                accessTokens: AccessTokens = AccessTokens(), retention: Duration? = nil,
+                retentionSweepInterval: Duration = .seconds(3600)) {
         self.host = host
         self.port = port
         self.event = event
@@ -56,5 +65,8 @@ public struct ServerConfiguration: Sendable {
         self.maxLag = maxLag
         self.detectionThreads = detectionThreads
         self.pages = pages
+        self.accessTokens = accessTokens
+        self.retention = retention
+        self.retentionSweepInterval = retentionSweepInterval
     }
 }

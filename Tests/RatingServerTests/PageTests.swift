@@ -20,6 +20,7 @@ import TestSupport
             ("/dashboard", "dashboard.html", "text/html; charset=utf-8"),
             ("/pages/kiosk.js", "kiosk.js", "text/javascript; charset=utf-8"),
             ("/pages/dashboard.js", "dashboard.js", "text/javascript; charset=utf-8"),
+            ("/pages/access.js", "access.js", "text/javascript; charset=utf-8"),
             ("/pages/style.css", "style.css", "text/css; charset=utf-8"),
         ]
         for (path, file, type) in pages {
@@ -80,19 +81,11 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         try Data("<!doctype html>".utf8).write(to: folder.appendingPathComponent("kiosk.html"))
         let incomplete = #expect(throws: PageAssetsError.self) { try PageAssets.load(from: folder) }
-        #expect(incomplete?.description.hasSuffix("lacks kiosk.js, dashboard.html, dashboard.js, style.css") == true)
+        #expect(incomplete?.description.hasSuffix("lacks kiosk.js, dashboard.html, dashboard.js, access.js, style.css") == true)
 
-        let process = Process()
-        process.executableURL = TestData.snaprateExecutable
-        process.arguments = ["serve", "--port", "0", "--store", "sqlite:\(folder.path)/c.sqlite", "--models", "lite",
-                             "--pages", folder.appendingPathComponent("nowhere").path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 2)
+        let (status, text) = try ServeProcess.refusedStart(["--store", "sqlite:\(folder.path)/c.sqlite", "--models", "lite",
+                                                            "--pages", folder.appendingPathComponent("nowhere").path])
+        #expect(status == 2)
         #expect(text.split(separator: "\n").count == 1 && text.contains("nowhere does not exist"), "\(text)")
     }
 

@@ -18,10 +18,12 @@ final class ServeProcess: @unchecked Sendable {
     ///     with other tests; skipping would make the comparison test the load, not the pipeline.
     ///   - port: 0 for a free one; a given port lets a test restart a server where clients expect it.
     ///   - executable: another copy of `snaprate` (one without its resources beside it).
+    ///   - environment: variables added to the test's own (`SNAPRATE_TOKENS`, ...).
     init(store: String, arguments: [String] = [], detectsEveryFrame: Bool = true, port: Int = 0,
-         executable: URL = TestData.snaprateExecutable, timeout: TimeInterval = 60) throws {
+         executable: URL = TestData.snaprateExecutable, environment: [String: String] = [:], timeout: TimeInterval = 60) throws {
         let location = store.hasPrefix("sqlite:") || store.contains("://") ? store : "sqlite:\(store)"
         process.executableURL = executable
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.arguments = ["serve", "--port", "\(port)", "--store", location, "--models", "lite",
                              "--log-level", "info"] + (detectsEveryFrame ? ["--max-lag", "inf"] : []) + arguments
         process.currentDirectoryURL = TestData.packageRoot
@@ -175,6 +177,22 @@ final class ServeProcess: @unchecked Sendable {
 
     deinit {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+
+    /// Runs `snaprate serve --port 0 ARGUMENTS` expecting it to stop before it listens: its exit
+    /// status and standard error.
+    static func refusedStart(_ arguments: [String], environment: [String: String] = [:]) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = TestData.snaprateExecutable
+        process.arguments = ["serve", "--port", "0"] + arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }

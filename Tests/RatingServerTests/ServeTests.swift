@@ -249,16 +249,7 @@ import TestSupport
 /// Flags checked before anything starts.
 @Suite struct ServeFlagTests {
     private func run(_ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = TestData.snaprateExecutable
-        process.arguments = ["serve", "--port", "0"] + arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, text)
+        try ServeProcess.refusedStart(arguments)
     }
 
     @Test(arguments: ["bad id", "", String(repeating: "k", count: 65), "kiosk/1"])

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HTTPTypes
 import HummingbirdWSClient
 import Logging
 import NIOCore
@@ -71,11 +72,12 @@ enum SocketClients {
     }
 
     /// Subscribes to `/ws` and collects messages until `done` holds for the log (or the timeout).
+    /// `headers` go with the upgrade request (`Authorization`, `Sec-WebSocket-Protocol`).
     @discardableResult
-    static func subscribe(_ url: String, into log: MessageLog = MessageLog(), timeout: Double = 180,
+    static func subscribe(_ url: String, into log: MessageLog = MessageLog(), timeout: Double = 180, headers: HTTPFields = [:],
                           until done: @escaping @Sendable (MessageLog) -> Bool) async throws -> MessageLog {
         try await withTimeout(timeout, "subscriber \(url) has \(log.all.count) messages") {
-            try await WebSocketClient.connect(url: url, logger: logger) { inbound, _, _ in
+            try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) { inbound, _, _ in
                 if done(log) { return }
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     guard case .text(let text) = message else { continue }
@@ -90,10 +92,11 @@ enum SocketClients {
     /// Sends chunks to `/ingest/{kiosk}` as binary messages, then `{"type":"end"}`, and collects
     /// what comes back until the server closes. Returns the messages and the close code.
     /// With `sayEnd` false the client closes the socket right after the last chunk instead.
-    static func ingest(_ url: String, chunks: [Data], sayEnd: Bool = true, timeout: Double = 180) async throws -> (MessageLog, WebSocketErrorCode?) {
+    static func ingest(_ url: String, chunks: [Data], sayEnd: Bool = true, timeout: Double = 180,
+                       headers: HTTPFields = [:]) async throws -> (MessageLog, WebSocketErrorCode?) {
         let log = MessageLog()
         let close = try await withTimeout(timeout, "ingest \(url) has \(log.all.count) messages") {
-            try await WebSocketClient.connect(url: url, logger: logger) { inbound, outbound, _ in
+            try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) { inbound, outbound, _ in
                 for chunk in chunks {
                     try await outbound.write(.binary(ByteBuffer(bytes: chunk)))
                 }

@@ -122,5 +122,21 @@ enum StoreConformance {
             // Sessions still open are kept, however old.
             #expect(try await store.sessions(kiosk: "k").map(\.endReason) == [nil])
         },
+        StoreCase(name: "purge takes what is older than the date only, and again nothing") { open in
+            // What a retention sweep relies on: the cutoff itself stays, sessions go by their end.
+            let store = try await open()
+            let cutoff = Date(timeIntervalSince1970: 1_750_000_000)
+            let early = UUID(), late = UUID()
+            try await store.startSession(StreamSessionRecord(id: early, event: "expo", kiosk: "k", started: cutoff - 100))
+            try await store.endSession(id: early, ended: cutoff - 1, framesDecoded: 1, decodeErrors: 0, reason: "finished")
+            try await store.startSession(StreamSessionRecord(id: late, event: "expo", kiosk: "k", started: cutoff - 100))
+            try await store.endSession(id: late, ended: cutoff + 1, framesDecoded: 1, decodeErrors: 0, reason: "finished")
+            _ = try await store.append([rating("a", .up, wall: cutoff - 0.5), rating("b", .up, wall: cutoff),
+                                        rating("c", .down, wall: cutoff + 86_400)])
+            #expect(try await store.purge(before: cutoff) == 1)
+            #expect(try await store.purge(before: cutoff) == 0)
+            #expect(try await store.summary(event: nil).map(\.kiosk) == ["b", "c"])
+            #expect(try await store.sessions(kiosk: "k").map(\.id) == [late])
+        },
     ]
 }

@@ -3,7 +3,10 @@ import Hummingbird
 import RatingStore
 import RatingStream
 
-/// `GET /healthz`, `/metrics` and the `/api` routes.
+/// `GET /healthz`, `/access`, `/metrics` and the `/api` routes.
+///
+/// `/healthz` is open to anyone (it says nothing but "ok"); `/access` to any valid token; the
+/// rest needs the `admin` scope: the API holds every rating, and `/metrics` names every kiosk.
 struct APIRoutes {
     let context: ServerContext
     let board: StreamBoard
@@ -13,9 +16,18 @@ struct APIRoutes {
     static let maxLimit = 10_000
 
     func add(to router: Router<BasicRequestContext>) {
+        let access = context.access
         router.get("/healthz") { _, _ in
             Self.response("{\"status\":\"ok\"}", type: "application/json")
         }
+        // What the presented token allows: the pages ask when a socket would not open, to tell a
+        // token to ask for from a server that is away.
+        router.get("/access") { request, _ in
+            let scopes = try access.scopes(of: request)
+            let names = scopes.map { "\"\($0.rawValue)\"" }.joined(separator: ",")
+            return Self.response("{\"required\":\(!access.isOpen),\"scopes\":[\(names)]}", type: "application/json")
+        }
+        let router = router.group().add(middleware: AccessMiddleware(scope: .admin, access: access))
         router.get("/metrics") { _, _ in
             Self.response(metricsText() + ProcessStats.prometheusText(), type: "text/plain; version=0.0.4")
         }

@@ -22,7 +22,7 @@ public struct PageAssets: Sendable {
     public let directory: URL?
 
     /// Files every page set must have.
-    public static let required = ["kiosk.html", "kiosk.js", "dashboard.html", "dashboard.js", "style.css"]
+    public static let required = ["kiosk.html", "kiosk.js", "dashboard.html", "dashboard.js", "access.js", "style.css"]
 
     /// What SwiftPM calls the target's resource folder on Linux (a `.bundle` on Darwin).
     static let resourceFolders = ["SnapRate_RatingServer.resources", "SnapRate_RatingServer.bundle",

@@ -3,13 +3,17 @@ import Hummingbird
 import HummingbirdWebSocket
 import RatingStream
 
-/// `WS /ingest/{kiosk}` and `WS /ws?kiosk=&since=`.
+/// `WS /ingest/{kiosk}` (scope `ingest`) and `WS /ws?kiosk=&since=` (scope `subscribe`).
+///
+/// The token is checked before the upgrade; a browser sends it as the subprotocol `bearer.TOKEN`
+/// beside `snaprate`, and the upgrade selects `snaprate` (see `BearerCredential`).
 struct WebSocketRoutes {
     let context: ServerContext
 
     func add(to router: Router<BasicWebSocketRequestContext>) {
         let context = context
-        router.ws("/ingest/{kiosk}") { request, requestContext in
+        let ingest = router.group().add(middleware: AccessMiddleware(scope: .ingest, access: context.access))
+        ingest.ws("/ingest/{kiosk}") { request, requestContext in
             guard let name = requestContext.parameters.get("kiosk"), KioskID(name) != nil else {
                 context.metrics.refusedStreams.increment()
                 throw HTTPError(.badRequest, message: "invalid kiosk id")
@@ -18,7 +22,7 @@ struct WebSocketRoutes {
                 context.metrics.refusedStreams.increment()
                 throw HTTPError(.serviceUnavailable, message: "shutting down")
             }
-            return .upgrade([:])
+            return .upgrade(BearerCredential.upgradeHeaders(for: request.headers))
         } onUpgrade: { inbound, outbound, wsContext in
             // Validated before the upgrade.
             guard let name = wsContext.requestContext.parameters.get("kiosk"), let kiosk = KioskID(name) else { return }
@@ -26,9 +30,10 @@ struct WebSocketRoutes {
                 .serve(inbound: inbound, outbound: outbound, logger: wsContext.logger)
         }
 
-        router.ws("/ws") { request, _ in
+        let subscribe = router.group().add(middleware: AccessMiddleware(scope: .subscribe, access: context.access))
+        subscribe.ws("/ws") { request, _ in
             _ = try Self.subscription(request, context: context)
-            return .upgrade([:])
+            return .upgrade(BearerCredential.upgradeHeaders(for: request.headers))
         } onUpgrade: { inbound, outbound, wsContext in
             let subscription = try Self.subscription(wsContext.request, context: context)
             try await subscription.serve(inbound: inbound, outbound: outbound, logger: wsContext.logger)

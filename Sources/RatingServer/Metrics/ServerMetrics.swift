@@ -24,6 +24,10 @@ final class ServerMetrics: Sendable {
     let storeLatency = Metrics.Timer(label: "snaprate_store_batch_seconds")
     /// From a rating's frame being handed to the pipeline to its push to a subscriber.
     let pushLatency = Metrics.Timer(label: "snaprate_push_latency_seconds")
+    /// Ratings (and with them ended sessions) deleted for being older than `--retain-days`.
+    let ratingsPurged = Counter(label: "snaprate_ratings_purged_total")
+    /// Retention sweeps the store failed; the next sweep tries again.
+    let purgeFailures = Counter(label: "snaprate_purge_failures_total")
 
     func framesDecoded(kiosk: String) -> Counter {
         Counter(label: "snaprate_frames_decoded_total", dimensions: [("kiosk", kiosk)])
@@ -36,6 +40,11 @@ final class ServerMetrics: Sendable {
     /// Decoded but not detected: the stream was behind real time (see `DetectionPacer`).
     func framesSkipped(kiosk: String) -> Counter {
         Counter(label: "snaprate_frames_skipped_total", dimensions: [("kiosk", kiosk)])
+    }
+
+    /// Requests refused for their token: `missing`, `invalid` or `forbidden` (lacking the scope).
+    func accessRefused(reason: String) -> Counter {
+        Counter(label: "snaprate_access_refused_total", dimensions: [("reason", reason)])
     }
 
     func ratings(kiosk: String, rating: String) -> Counter {

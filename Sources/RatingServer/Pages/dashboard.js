@@ -2,6 +2,11 @@
 // pushes new ratings live, so a reload rebuilds everything; stream health is polled from
 // /api/streams (every second) and /api/sessions (every few seconds). Plain JavaScript, no
 // dependencies: the chart is drawn as SVG by hand.
+//
+// A daemon with access tokens wants one with the scopes `subscribe` (the live ratings) and `admin`
+// (stream health and the exports): open it as /dashboard#token=… (see access.js), or it asks.
+
+import { askForToken, checkAccess, currentToken, download, fetchWithToken, openSocket, takeTokenFromAddress } from "./access.js";
 
 const SVG = "http://www.w3.org/2000/svg";
 const RECONNECT_FIRST_MS = 500;
@@ -29,6 +34,7 @@ const elements = {
   kiosks: document.querySelector("#kiosks tbody"),
   noKiosks: document.getElementById("no-kiosks"),
   events: document.getElementById("events"),
+  accessProblem: document.getElementById("access-problem"),
 };
 
 // ---- What the dashboard knows ------------------------------------------------------------------
@@ -73,10 +79,13 @@ function subscribe() {
   let delay = RECONNECT_FIRST_MS;
   const connect = () => {
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(`${scheme}//${location.host}/ws?since=${lastSeq}`);
+    const socket = openSocket(`${scheme}//${location.host}/ws?since=${lastSeq}`);
+    let opened = false;
     socket.addEventListener("open", () => {
+      opened = true;
       delay = RECONNECT_FIRST_MS;
       setConnection("live", "Live");
+      showAccessProblem("subscribe", "");
     });
     socket.addEventListener("message", (event) => {
       let message;
@@ -89,7 +98,12 @@ function subscribe() {
       // The server replays the ratings of a gap itself; count them for whoever looks.
       if (message.type === "gap") gaps += 1;
     });
-    socket.addEventListener("close", () => {
+    socket.addEventListener("close", async () => {
+      // A socket that never opened may have been refused for its token (a browser does not say).
+      if (!opened && (await tokenRefused())) {
+        connect();
+        return;
+      }
       setConnection("reconnecting", `Reconnecting in ${Math.ceil(delay / 1000)} s`);
       setTimeout(connect, delay);
       delay = Math.min(RECONNECT_MAX_MS, delay * 2);
@@ -98,12 +112,52 @@ function subscribe() {
   connect();
 }
 
+// Asks for another token when the daemon refused the one held; true when one was given.
+async function tokenRefused() {
+  const access = await checkAccess("subscribe");
+  root.dataset.access = access;
+  if (access === "unauthorized") {
+    if (askForToken()) return true;
+    showAccessProblem("subscribe", "This dashboard needs an access token: open it as /dashboard#token=TOKEN.");
+  } else if (access === "forbidden") {
+    showAccessProblem("subscribe", "This access token does not allow following the ratings (scope subscribe).");
+  }
+  return false;
+}
+
+// What the token does not allow, per scope; the banner shows them all.
+const accessProblems = new Map();
+
+function showAccessProblem(scope, text) {
+  if (text) accessProblems.set(scope, text);
+  else accessProblems.delete(scope);
+  elements.accessProblem.textContent = [...accessProblems.values()].join(" ");
+  elements.accessProblem.hidden = accessProblems.size === 0;
+}
+
 // ---- Stream health, polled ---------------------------------------------------------------------
 
 async function fetchJSON(path) {
-  const response = await fetch(path, { cache: "no-store" });
+  const response = await fetchWithToken(path, { cache: "no-store" });
+  if (response.status === 403) {
+    showAccessProblem("admin", "This access token does not allow stream health or exports (scope admin).");
+  } else if (response.ok) {
+    showAccessProblem("admin", "");
+  }
   if (!response.ok) throw new Error(`${path}: ${response.status}`);
   return response.json();
+}
+
+// Export links under /api/ send the token too, when there is one (a plain link cannot).
+function sendTokenWithExports() {
+  document.addEventListener("click", (event) => {
+    const link = event.target.closest?.("a[href^='/api/']");
+    if (!link || !currentToken()) return;
+    event.preventDefault();
+    const path = link.getAttribute("href");
+    const name = link.getAttribute("download") || path.split("?")[0].split("/").pop();
+    download(path, name).catch(() => {});
+  });
 }
 
 async function pollForever(path, everyMs, apply) {
@@ -337,6 +391,8 @@ function renderEvents() {
 
 // ---- Start -------------------------------------------------------------------------------------
 
+takeTokenFromAddress();
+sendTokenWithExports();
 subscribe();
 pollForever("/api/streams", STREAMS_EVERY_MS, (body) => { streams = body.streams ?? []; });
 pollForever("/api/sessions", SESSIONS_EVERY_MS, (body) => { sessions = body.sessions ?? []; });

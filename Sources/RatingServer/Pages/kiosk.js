@@ -3,6 +3,11 @@
 //
 // Every (re)connection records with a fresh MediaRecorder: the daemon decodes each socket as one
 // WebM stream, which must start with the recorder's first chunk (the EBML header).
+//
+// A daemon with access tokens wants one with the scope `ingest`: open the page as
+// /kiosk?kiosk=door-1#token=… (see access.js), or it asks for one when its socket is refused.
+
+import { askForToken, checkAccess, openSocket, takeTokenFromAddress } from "./access.js";
 
 const KIOSK_ID = /^[A-Za-z0-9_-]{1,64}$/;
 // Preferred first: VP8 is what every Chromium and Firefox records and the cheapest to decode.
@@ -201,7 +206,7 @@ function ingestAddress(kiosk) {
 // Streams the camera until the socket closes; resolves with how long it was open (0: never).
 function streamOnce(kiosk, camera, mimeType) {
   return new Promise((resolve) => {
-    const socket = new WebSocket(ingestAddress(kiosk));
+    const socket = openSocket(ingestAddress(kiosk));
     let recorder = null;
     let openedAt = null;
     // Closes this stream from the page's side, saying why (the daemon logs it; so does the page).
@@ -282,11 +287,28 @@ async function run(kiosk) {
     setState("connecting");
     setConnection("connecting", "Connecting…");
     const lasted = await streamOnce(kiosk, camera, mimeType);
+    if (lasted === 0 && (await tokenRefused())) {
+      delay = RECONNECT_FIRST_MS;
+      continue; // a new token: try it at once
+    }
     delay = lasted >= STEADY_STREAM_MS ? RECONNECT_FIRST_MS : Math.min(RECONNECT_MAX_MS, delay * 2);
     setState("reconnecting");
     setConnection("offline", `Reconnecting in ${Math.ceil(delay / 1000)} s`);
     await sleep(delay);
   }
+}
+
+// A socket that never opened: was it the token? Asks for another one if so; true when one was given.
+async function tokenRefused() {
+  const access = await checkAccess("ingest");
+  root.dataset.access = access;
+  if (access === "unauthorized") {
+    if (askForToken()) return true;
+    showProblem("This kiosk needs an access token with the scope ingest: open it as /kiosk?kiosk=NAME#token=TOKEN.");
+  } else if (access === "forbidden") {
+    showProblem("This kiosk's access token does not allow streaming (it needs the scope ingest).");
+  }
+  return false;
 }
 
 // ---- Kiosk comforts ----------------------------------------------------------------------------
@@ -307,6 +329,7 @@ function enableFullScreenOnTap() {
 }
 
 function main() {
+  takeTokenFromAddress();
   const kiosk = kioskFromAddress();
   if (!kiosk) {
     showSetup();

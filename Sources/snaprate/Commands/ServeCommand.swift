@@ -21,7 +21,11 @@ struct ServeCommand: AsyncParsableCommand {
 
         SIGTERM or SIGINT stops it cleanly: no new streams, running streams finish the frames they hold, every detected rating is stored, subscribers are closed, and the exit status is 0.
 
-        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN and SNAPRATE_PAGES set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
+        Access: with --tokens FILE (or SNAPRATE_TOKENS="SCOPES TOKEN;SCOPES TOKEN"), WS /ingest needs a token with the scope ingest, WS /ws subscribe, and /api/... and /metrics admin, as `Authorization: Bearer TOKEN` (browsers: the WebSocket subprotocol bearer.TOKEN). Without tokens it listens only on a loopback address, unless --insecure.
+
+        Retention: --retain-days N deletes ratings and ended sessions older than N days, at start and then hourly; without it they are kept for ever. No frame or video is ever written to disk.
+
+        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN, SNAPRATE_PAGES, SNAPRATE_TOKENS_FILE, SNAPRATE_INSECURE and SNAPRATE_RETAIN_DAYS set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
         """
     )
 
@@ -62,6 +66,13 @@ struct ServeCommand: AsyncParsableCommand {
                                valueName: "dir"))
     var pages: String?
 
+    @Option(name: .customLong("retain-days"), help: ArgumentHelp(
+        "Delete ratings and ended stream sessions older than this many days, at start and then hourly (default: keep them).",
+        valueName: "days"))
+    var retainDays: Int?
+
+    @OptionGroup var access: AccessOptions
+
     @OptionGroup var models: ModelOptions
 
     @OptionGroup var global: GlobalOptions
@@ -73,6 +84,11 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
         let logger = Logger(label: "snaprate.serve")
         try models.requireFiles()
+        let accessTokens = try access.resolve(host: host, environment: ProcessInfo.processInfo.environment, logger: logger)
+        if let retainDays, !(1...36_500).contains(retainDays) {
+            Console.error("--retain-days must be from 1 to 36500")
+            throw ExitCode(2)
+        }
 
         var stdinID: KioskID?
         if let stdinKiosk {
@@ -120,7 +136,8 @@ struct ServeCommand: AsyncParsableCommand {
         let configuration = ServerConfiguration(host: host, port: port, event: event, modelVariant: models.variant,
                                                 models: models.directory, stdinKiosk: stdinID, storedRingCapacity: pushBuffer,
                                                 storeQueueCapacity: storeQueue,
-                                                maxLag: maxLag, detectionThreads: detectionThreads, pages: pageAssets)
+                                                maxLag: maxLag, detectionThreads: detectionThreads, pages: pageAssets,
+                                                accessTokens: accessTokens, retention: retainDays.map { .seconds($0 * 86_400) })
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,
             metricsText: { registry.emitToString() },
@@ -142,5 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
         if stdinKiosk == nil, let value = environment["SNAPRATE_STDIN"] { stdinKiosk = value }
         if storeQueue == 100_000, let value = environment["SNAPRATE_STORE_QUEUE"].flatMap(Int.init) { storeQueue = value }
         if pages == nil, let value = environment["SNAPRATE_PAGES"], !value.isEmpty { pages = value }
+        if retainDays == nil, let value = environment["SNAPRATE_RETAIN_DAYS"].flatMap(Int.init) { retainDays = value }
+        access.applyEnvironment(environment)
     }
 }

@@ -6,6 +6,7 @@ import FoundationNetworking
 /// The load test's reads of the server's HTTP API.
 struct HTTPProbe: Sendable {
     let base: String
+    let token: LoadToken
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
@@ -13,9 +14,11 @@ struct HTTPProbe: Sendable {
 
     func get(_ path: String) async throws -> Data {
         guard let url = URL(string: base + path) else { throw Failure(description: "bad URL \(base + path)") }
-        let (data, response) = try await URLSession.shared.data(from: url)
-        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
-            throw Failure(description: "GET \(path): HTTP \((response as? HTTPURLResponse)?.statusCode ?? 0)")
+        let (data, response) = try await URLSession.shared.data(for: token.request(url))
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else {
+            let hint = status == 401 || status == 403 ? " (the server wants a token with the scopes ingest, subscribe and admin: --token)" : ""
+            throw Failure(description: "GET \(path): HTTP \(status)\(hint)")
         }
         return data
     }

@@ -16,6 +16,9 @@ struct LoadTestCommand: AsyncParsableCommand {
         seconds the streams end; the report (a table, or JSON with --json) gives, from the server's \
         /metrics and the subscribers: detection and decode rate per stream, frames skipped, push latency \
         (frame that completed the hold → subscriber), lost events, the server's peak RSS and CPU.
+
+        Against a server with access tokens, --token (or SNAPRATE_TOKEN) gives one with the scopes \
+        ingest, subscribe and admin, sent as `Authorization: Bearer` on every request and upgrade.
         """
     )
 
@@ -46,6 +49,10 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Flag(help: "Print the report as one JSON object.")
     var json = false
 
+    @Option(help: ArgumentHelp("Bearer token for a server with access control (scopes ingest, subscribe and admin; default: $SNAPRATE_TOKEN).",
+                               valueName: "token"))
+    var token: String?
+
     mutating func run() async throws {
         guard FileManager.default.isReadableFile(atPath: clip) else {
             Console.error("cannot read clip \(clip)")
@@ -58,7 +65,8 @@ struct LoadTestCommand: AsyncParsableCommand {
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
         let webSocketBase = base.replacingOccurrences(of: "http://", with: "ws://")
         let logger = Logger(label: "snaprate.loadtest")
-        let http = HTTPProbe(base: base)
+        let bearer = LoadToken(token: token ?? ProcessInfo.processInfo.environment["SNAPRATE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+        let http = HTTPProbe(base: base, token: bearer)
 
         let startSequence = try await http.latestSequence()
         let baseline = try await http.metrics()
@@ -70,7 +78,8 @@ struct LoadTestCommand: AsyncParsableCommand {
             let subscriberTasks = Task {
                 await withTaskGroup(of: Void.self) { subscribersGroup in
                     for (index, record) in records.enumerated() {
-                        let subscriber = LoadSubscriber(url: "\(webSocketBase)/ws?since=\(startSequence)", record: record, logger: logger)
+                        let subscriber = LoadSubscriber(url: "\(webSocketBase)/ws?since=\(startSequence)", token: bearer,
+                                                    record: record, logger: logger)
                         subscribersGroup.addTask { await subscriber.run() }
                         if index % 50 == 49 { try? await Task.sleep(for: .milliseconds(50)) }
                     }
@@ -79,7 +88,7 @@ struct LoadTestCommand: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(Double(subscribers) / 1000 + 1))
             for index in 0..<streams {
                 let stream = PacedStream(clip: clip, ingestURL: "\(webSocketBase)/ingest/load-\(index)",
-                                         duration: duration, ffmpeg: ffmpeg, logger: logger)
+                                         token: bearer, duration: duration, ffmpeg: ffmpeg, logger: logger)
                 group.addTask { await stream.run() }
             }
             var sampler = ServerSampler(probe: http)

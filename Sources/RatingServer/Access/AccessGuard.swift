@@ -1,0 +1,68 @@
+import HTTPTypes
+import Hummingbird
+import Logging
+
+/// Checks requests against the configured tokens; with none configured every request passes.
+///
+/// Refusals are counted (`snaprate_access_refused_total{reason}`) and logged at debug level (an
+/// unauthenticated client must not be able to fill the log at the default level), with the path
+/// and the reason: never the token, never the query string.
+struct AccessGuard: Sendable {
+    let tokens: AccessTokens
+    let metrics: ServerMetrics
+    let logger: Logger
+
+    /// Why a request was refused.
+    enum Refusal: String, Sendable {
+        /// No bearer token in the request.
+        case missing
+        /// A token that is not configured.
+        case invalid
+        /// A configured token without the scope asked for.
+        case forbidden
+    }
+
+    static let challenge = "Bearer realm=\"snaprate\""
+
+    var isOpen: Bool { tokens.isEmpty }
+
+    /// The scopes the request's token holds (all of them while access is open). Throws the 401 to
+    /// answer with when tokens are required and the request presents none, or a wrong one.
+    func scopes(of request: Request) throws -> [AccessScope] {
+        if isOpen { return AccessScope.allCases }
+        guard let token = BearerCredential.token(in: request.headers) else {
+            throw refuse(request, .missing, scope: nil)
+        }
+        let held = tokens.scopes(for: token)
+        guard !held.isEmpty else { throw refuse(request, .invalid, scope: nil) }
+        return held
+    }
+
+    /// Passes a request whose token holds `scope`; otherwise throws the 401 or 403 to answer with.
+    func authorize(_ request: Request, for scope: AccessScope) throws {
+        guard try scopes(of: request).contains(scope) else { throw refuse(request, .forbidden, scope: scope) }
+    }
+
+    private func refuse(_ request: Request, _ refusal: Refusal, scope: AccessScope?) -> HTTPError {
+        metrics.accessRefused(reason: refusal.rawValue).increment()
+        logger.debug("access refused", metadata: [
+            "path": "\(request.uri.path)", "reason": "\(refusal.rawValue)", "scope": "\(scope?.rawValue ?? "any")",
+        ])
+        return Self.error(for: refusal, scope: scope)
+    }
+
+    /// The answer to a refusal, as RFC 6750 words it.
+    static func error(for refusal: Refusal, scope: AccessScope?) -> HTTPError {
+        switch refusal {
+        case .missing:
+            HTTPError(.unauthorized, headers: [.wwwAuthenticate: challenge], message: "an access token is required")
+        case .invalid:
+            HTTPError(.unauthorized, headers: [.wwwAuthenticate: challenge + ", error=\"invalid_token\""],
+                      message: "the access token is not valid")
+        case .forbidden:
+            HTTPError(.forbidden,
+                      headers: [.wwwAuthenticate: challenge + ", error=\"insufficient_scope\", scope=\"\(scope?.rawValue ?? "")\""],
+                      message: "the access token does not allow \(scope?.rawValue ?? "this")")
+        }
+    }
+}
