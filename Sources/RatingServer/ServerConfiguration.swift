@@ -22,6 +22,9 @@ public struct ServerConfiguration: Sendable {
     public var storeQueueCapacity: Int
     /// How long shutdown keeps trying to write what is still waiting when the store fails.
     public var storeDrainTimeout: Duration
+    /// A subscriber whose socket takes no data for this long is cut (`StallWatchdog`); so is one
+    /// still open this long after shutdown began.
+    public var sendTimeout: Duration
     /// Largest WebSocket message accepted (a MediaRecorder chunk).
     public var maxMessageSize: Int
     /// At most this many per-frame class messages per second go back to an ingesting kiosk.
@@ -45,7 +48,7 @@ public struct ServerConfiguration: Sendable {
     public init(host: String = "127.0.0.1", port: Int = 8080, event: String = "default",
                 modelVariant: ModelVariant = .full, models: ModelDirectory = .standard(), stdinKiosk: KioskID? = nil,
                 ratingRingCapacity: Int = 4096, storedRingCapacity: Int = 1024, storeQueueCapacity: Int = 100_000,
-                storeDrainTimeout: Duration = .seconds(15), maxMessageSize: Int = 8 << 20,
+                storeDrainTimeout: Duration = .seconds(15), sendTimeout: Duration = .seconds(10), maxMessageSize: Int = 8 << 20,
                 classMessagesPerSecond: Double = 5, maxLag: Double = 0.25,
                 detectionThreads: Int = ProcessInfo.processInfo.activeProcessorCount, pages: PageAssets = .bundled(),
                 accessTokens: AccessTokens = AccessTokens(), retention: Duration? = nil,
@@ -60,6 +63,7 @@ public struct ServerConfiguration: Sendable {
         self.storedRingCapacity = storedRingCapacity
         self.storeQueueCapacity = storeQueueCapacity
         self.storeDrainTimeout = storeDrainTimeout
+        self.sendTimeout = sendTimeout
         self.maxMessageSize = maxMessageSize
         self.classMessagesPerSecond = classMessagesPerSecond
         self.maxLag = maxLag

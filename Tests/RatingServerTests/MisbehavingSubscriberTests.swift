@@ -27,25 +27,34 @@ import TestSupport
         let database = folder.appendingPathComponent("subscribers.sqlite").path
         try await Self.archive(Self.archived, into: database)
 
-        // A push buffer of 2 ratings: the third stored while a subscriber is stuck laps it.
-        let server = try ServeProcess(store: database, arguments: ["--stdin", "cam", "--push-buffer", "2"])
+        // A push buffer of 2 ratings: the third stored while a subscriber is stuck laps it. A
+        // subscriber whose socket takes nothing for 5 s is cut.
+        let server = try ServeProcess(store: database, arguments: ["--stdin", "cam", "--push-buffer", "2", "--send-timeout", "5"])
         let url = "\(server.webSocketURL)/ws"
-        let stalled = Task {
-            try await WebSocketClient.connect(url: "\(url)?since=0", logger: SocketClients.logger) { _, _, _ in
-                try await Task.sleep(for: .seconds(3600))
+        // Connects and never reads.
+        let stall = { @Sendable in
+            Task {
+                try await WebSocketClient.connect(url: "\(url)?since=0", logger: SocketClients.logger) { _, _, _ in
+                    try await Task.sleep(for: .seconds(3600))
+                }
             }
         }
+        let stalled = stall()
         let release = LockedFlag()
         let late = MessageLog()
         let lateReader = Task {
             try await WebSocketClient.connect(url: "\(url)?since=0", logger: SocketClients.logger) { inbound, _, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                while release.value == nil { try await Task.sleep(for: .milliseconds(20)) }
+                // Slow until released: 100 messages, then a pause of a tenth of a second; far
+                // behind the replay, but never so long idle that it looks stalled.
+                var read = 0
                 while let message = try await messages.next() {
                     guard case .text(let text) = message else { continue }
                     let decoded = SocketClients.decode(text)
                     late.append(decoded)
                     if let seq = decoded.seq, seq >= release.value ?? .max { return }
+                    read += 1
+                    if release.value == nil, read % 100 == 0 { try await Task.sleep(for: .milliseconds(100)) }
                 }
             }
         }
@@ -99,9 +108,19 @@ import TestSupport
         let connections = await churner.value
         #expect(connections > 10)
         print("misbehaving subscribers: churner connected \(connections) times")
-        // A subscriber that never reads does not hold up shutdown.
-        #expect(await server.stop() == 0, "\(server.stderr)")
+        // The subscriber that never reads is cut, and nothing else is.
+        try await withTimeout(60, "the stalled subscriber is cut") {
+            while try await SocketClients.metric(server.baseURL, "snaprate_subscribers_cut_total") ?? 0 < 1 {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        #expect(try await SocketClients.metric(server.baseURL, "snaprate_subscribers_cut_total") == 1)
         stalled.cancel()
+        // Nor does one that stops reading just before shutdown hold it up.
+        let stalledAtShutdown = stall()
+        try await Task.sleep(for: .seconds(1))
+        #expect(await server.stop() == 0, "\(server.stderr)")
+        stalledAtShutdown.cancel()
     }
 
     /// Stores `count` ratings of an earlier event in a fresh SQLite file, as one batch.

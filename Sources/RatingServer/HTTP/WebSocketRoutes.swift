@@ -10,7 +10,7 @@ import RatingStream
 struct WebSocketRoutes {
     let context: ServerContext
 
-    func add(to router: Router<BasicWebSocketRequestContext>) {
+    func add(to router: Router<SocketRequestContext>) {
         let context = context
         let ingest = router.group().add(middleware: AccessMiddleware(scope: .ingest, access: context.access))
         ingest.ws("/ingest/{kiosk}") { request, requestContext in
@@ -36,7 +36,9 @@ struct WebSocketRoutes {
             return .upgrade(BearerCredential.upgradeHeaders(for: request.headers))
         } onUpgrade: { inbound, outbound, wsContext in
             let subscription = try Self.subscription(wsContext.request, context: context)
-            try await subscription.serve(inbound: inbound, outbound: outbound, logger: wsContext.logger)
+            let channel = wsContext.requestContext.channel
+            try await subscription.serve(inbound: inbound, outbound: outbound, logger: wsContext.logger,
+                                         cut: { channel.close(mode: .all, promise: nil) })
         }
     }
 

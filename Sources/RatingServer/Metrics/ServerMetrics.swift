@@ -16,6 +16,8 @@ final class ServerMetrics: Sendable {
     let pushed = Counter(label: "snaprate_push_messages_total")
     let activeStreams = Meter(label: "snaprate_active_streams")
     let subscribers = Meter(label: "snaprate_subscribers")
+    /// Subscribers cut for taking no data for `--send-timeout` (see `StallWatchdog`).
+    let stalledSubscribers = Counter(label: "snaprate_subscribers_cut_total")
     let streamErrors = Counter(label: "snaprate_stream_errors_total")
     let refusedStreams = Counter(label: "snaprate_refused_streams_total")
     /// Seconds waiting for the decoder's next frame (decode plus arrival of the bytes).

@@ -3,6 +3,7 @@ import HummingbirdWebSocket
 import Logging
 import RatingStore
 import RatingStream
+import ServiceLifecycle
 
 /// One `WS /ws?kiosk=K&since=SEQ` subscriber: what the store holds after `since`, then live ratings
 /// from the stored-ratings ring, with no gap and no duplicate.
@@ -17,21 +18,37 @@ struct Subscription {
     let since: Int64
     let pageSize = 500
 
-    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
+    /// - Parameter cut: closes the connection at once, without a close handshake (which a client
+    ///   that does not read would never complete).
+    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger,
+               cut: @escaping @Sendable () -> Void) async throws {
         let metrics = context.metrics
         metrics.subscribers.increment()
         defer { metrics.subscribers.decrement() }
         let cursor = context.stored.makeCursor(gating: false)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            // The client's side: nothing is expected from it but its close.
-            group.addTask {
-                for try await _ in inbound {}
+        let watchdog = StallWatchdog(timeout: context.configuration.sendTimeout)
+        try await withGracefulShutdownHandler {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // The client's side: nothing is expected from it but its close.
+                group.addTask {
+                    for try await _ in inbound {}
+                }
+                group.addTask {
+                    try await self.push(cursor: cursor) { text in
+                        try await watchdog.writing { try await outbound.write(.text(text)) }
+                    }
+                }
+                group.addTask {
+                    try await watchdog.untilStalled()
+                    metrics.stalledSubscribers.increment()
+                    logger.info("subscriber cut: it took no data for \(watchdog.timeout)")
+                    cut()
+                }
+                try await group.next()
+                group.cancelAll()
             }
-            group.addTask {
-                try await self.push(cursor: cursor) { text in try await outbound.write(.text(text)) }
-            }
-            try await group.next()
-            group.cancelAll()
+        } onGracefulShutdown: {
+            watchdog.shutdownBegan()
         }
     }
 

@@ -48,6 +48,11 @@ struct ServeCommand: AsyncParsableCommand {
         valueName: "ratings"))
     var pushBuffer = 1024
 
+    @Option(name: .customLong("send-timeout"), help: ArgumentHelp(
+        "Cut a subscriber whose socket takes no data for this long (it can reconnect and replay with since).",
+        valueName: "seconds"))
+    var sendTimeout = 10.0
+
     @Option(help: "Event id recorded with every rating.")
     var event = "default"
 
@@ -102,6 +107,10 @@ struct ServeCommand: AsyncParsableCommand {
             Console.error("--store-queue and --push-buffer must be at least 1")
             throw ExitCode(2)
         }
+        guard sendTimeout > 0 else {
+            Console.error("--send-timeout must be positive")
+            throw ExitCode(2)
+        }
         let location: StoreLocation
         do {
             location = try StoreLocation(store)
@@ -135,7 +144,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let configuration = ServerConfiguration(host: host, port: port, event: event, modelVariant: models.variant,
                                                 models: models.directory, stdinKiosk: stdinID, storedRingCapacity: pushBuffer,
-                                                storeQueueCapacity: storeQueue,
+                                                storeQueueCapacity: storeQueue, sendTimeout: .milliseconds(Int(sendTimeout * 1000)),
                                                 maxLag: maxLag, detectionThreads: detectionThreads, pages: pageAssets,
                                                 accessTokens: accessTokens, retention: retainDays.map { .seconds($0 * 86_400) })
         let server = RatingServer(
