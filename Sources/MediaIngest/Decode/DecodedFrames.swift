@@ -52,27 +52,30 @@ public struct DecodedFrames: AsyncSequence, Sendable {
         let thread = Thread {
             do {
                 let decoder = try MediaDecoder(source: source, options: options, logger: logger)
-                mailbox.put(.opened(decoder.info))
-                var clock = RealTimeReference()
-                decoding: while !stop.isSet, let frame = try decoder.nextFrame() {
-                    switch delivery {
-                    case .everyFrame:
-                        guard mailbox.waitForRoom(limit: lookahead) else { break decoding }
-                        mailbox.put(.frame(frame))
-                    case .live(let maxLag):
+                mailbox.put(.event(.opened(decoder.info)))
+                switch delivery {
+                case .everyFrame:
+                    while !stop.isSet, let frame = try decoder.nextFrame() {
+                        guard mailbox.waitForRoom(limit: lookahead) else { break }
+                        mailbox.put(.event(.frame(frame)))
+                    }
+                case .live(let maxLag):
+                    // Pictures, converted by the consumer when it takes them (`DecodedPicture`).
+                    var clock = RealTimeReference()
+                    while !stop.isSet, let picture = try decoder.nextPicture() {
                         // Behind real time by more than maxLag (a live source the consumer cannot
                         // keep up with), a full mailbox is not waited for: the oldest waiting
-                        // frame gives way. Otherwise (a file piped in runs far ahead) wait as
+                        // picture gives way. Otherwise (a file piped in runs far ahead) wait as
                         // offline.
-                        if clock.lag(of: frame.time) < maxLag {
-                            guard mailbox.waitForRoom(limit: lookahead) else { break decoding }
-                            mailbox.put(.frame(frame))
+                        if clock.lag(of: picture.time) < maxLag {
+                            guard mailbox.waitForRoom(limit: lookahead) else { break }
+                            mailbox.put(.picture(picture))
                         } else {
-                            mailbox.put(.frame(frame), replacingOldestAbove: lookahead)
+                            mailbox.put(.picture(picture), replacingOldestAbove: lookahead)
                         }
                     }
                 }
-                mailbox.put(.finished(decoder.counters))
+                mailbox.put(.event(.finished(decoder.counters)))
                 mailbox.finish()
             } catch {
                 mailbox.finish(throwing: error)
@@ -80,18 +83,45 @@ public struct DecodedFrames: AsyncSequence, Sendable {
         }
         thread.name = "decode \(source.name)"
         thread.start()
-        return Iterator(mailbox: mailbox, ending: IterationEnd(mailbox: mailbox, stop: stop, source: source))
+        return Iterator(mailbox: mailbox, ending: IterationEnd(mailbox: mailbox, stop: stop, source: source),
+                        converter: FrameConverter(format: options.pixelFormat, outputSize: options.outputSize),
+                        format: options.pixelFormat)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
         let mailbox: FrameMailbox
         let ending: IterationEnd
+        /// Converts the pictures live delivery hands over, on the consumer's side.
+        let converter: FrameConverter
+        let format: PixelFormat
+        private var refusedPictures = 0
+
+        init(mailbox: FrameMailbox, ending: IterationEnd, converter: FrameConverter, format: PixelFormat) {
+            self.mailbox = mailbox
+            self.ending = ending
+            self.converter = converter
+            self.format = format
+        }
 
         /// Frames decoded but never delivered because `.live` delivery replaced them.
         public var framesReplaced: Int { mailbox.replacedCount }
 
         public mutating func next() async throws -> DecodeEvent? {
-            try await mailbox.next()
+            while let item = try await mailbox.next() {
+                switch item {
+                case .event(.finished(var counters)):
+                    // Pictures libswscale refused here count as the decoder's own refusals do.
+                    counters.framesDecoded -= refusedPictures
+                    counters.decodeErrors += refusedPictures
+                    return .finished(counters)
+                case .event(let event):
+                    return event
+                case .picture(let picture):
+                    if let frame = picture.frame(converter: converter, format: format) { return .frame(frame) }
+                    refusedPictures += 1
+                }
+            }
+            return nil
         }
     }
 }

@@ -1,16 +1,29 @@
 import Foundation
 
+/// What a decoder thread hands over: an event, or a picture for the consumer to convert.
+enum MailboxItem: Sendable {
+    case event(DecodeEvent)
+    case picture(DecodedPicture)
+
+    var isFrame: Bool {
+        switch self {
+        case .event(.frame), .picture: true
+        case .event: false
+        }
+    }
+}
+
 /// The hand-over between a decoder thread and the async code that takes its events: a short
 /// queue the thread fills (waiting for room when asked to) and the consumer empties, suspending
 /// while it is empty. Live delivery can replace the oldest waiting frame instead of waiting.
 final class FrameMailbox: @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`.
-    private var events: [DecodeEvent] = []
+    private var events: [MailboxItem] = []
     private var frames = 0
     /// nil while the decoder runs; then `.some(nil)` for a clean end or `.some(error)`.
     private var ending: (any Error)??
-    private var waiter: CheckedContinuation<DecodeEvent?, any Error>?
+    private var waiter: CheckedContinuation<MailboxItem?, any Error>?
     private var closed = false
     private var replaced = 0
 
@@ -24,11 +37,11 @@ final class FrameMailbox: @unchecked Sendable {
 
     /// Queues an event. With `replacing` a frame takes the place of the oldest waiting frame when
     /// `limit` frames already wait.
-    func put(_ event: DecodeEvent, replacingOldestAbove limit: Int? = nil) {
+    func put(_ event: MailboxItem, replacingOldestAbove limit: Int? = nil) {
         condition.lock()
         guard !closed else { return condition.unlock() }
-        if case .frame = event {
-            if let limit, frames >= limit, let oldest = events.firstIndex(where: { if case .frame = $0 { true } else { false } }) {
+        if event.isFrame {
+            if let limit, frames >= limit, let oldest = events.firstIndex(where: \.isFrame) {
                 events.remove(at: oldest)
                 frames -= 1
                 replaced += 1
@@ -37,7 +50,7 @@ final class FrameMailbox: @unchecked Sendable {
         }
         if let waiter {
             self.waiter = nil
-            if case .frame = event { frames -= 1 }
+            if event.isFrame { frames -= 1 }
             condition.unlock()
             waiter.resume(returning: event)
             return
@@ -75,13 +88,13 @@ final class FrameMailbox: @unchecked Sendable {
 
     var replacedCount: Int { condition.withLock { replaced } }
 
-    func next() async throws -> DecodeEvent? {
+    func next() async throws -> MailboxItem? {
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DecodeEvent?, any Error>) in
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<MailboxItem?, any Error>) in
                 condition.lock()
                 if !events.isEmpty {
                     let event = events.removeFirst()
-                    if case .frame = event { frames -= 1 }
+                    if event.isFrame { frames -= 1 }
                     condition.broadcast()
                     condition.unlock()
                     continuation.resume(returning: event)

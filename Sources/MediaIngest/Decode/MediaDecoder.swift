@@ -90,13 +90,53 @@ public final class MediaDecoder {
     /// The next decoded frame, or nil at the end of the stream. Throws only when the stream cannot
     /// go on at all (a frame over the size limit); damaged packets are counted and skipped.
     public func nextFrame() throws(MediaError) -> Frame? {
+        while let decoded = try receiveFrame() {
+            defer { av_frame_unref(decoded) }
+            guard let converted = converter.convert(decoded) else {
+                noteDecodeError(FFmpegError.invalidData, stage: "convert")
+                continue
+            }
+            counters.framesDecoded += 1
+            let timing = timing(of: decoded)
+            return Frame(time: timing.time, duration: timing.duration, width: converted.width, height: converted.height,
+                         format: options.pixelFormat, pixels: converted.pixels, isKeyframe: timing.isKeyframe)
+        }
+        return nil
+    }
+
+    /// The next decoded picture, not converted: for a consumer that converts only the pictures it
+    /// takes (`DecodedFrames` with live delivery). Nil at the end of the stream; throws as
+    /// `nextFrame()`.
+    func nextPicture() throws(MediaError) -> DecodedPicture? {
+        while let decoded = try receiveFrame() {
+            defer { av_frame_unref(decoded) }
+            let timing = timing(of: decoded)
+            guard let picture = DecodedPicture(referencing: decoded, time: timing.time, duration: timing.duration,
+                                               isKeyframe: timing.isKeyframe) else {
+                noteDecodeError(FFmpegError.outOfMemory, stage: "reference")
+                continue
+            }
+            counters.framesDecoded += 1
+            return picture
+        }
+        return nil
+    }
+
+    /// The decoder's next picture in `frame` (the caller unreferences it), or nil at the end.
+    private func receiveFrame() throws(MediaError) -> UnsafeMutablePointer<AVFrame>? {
         guard !finished, let codec, let frame else { return nil }
         while true {
             let received = avcodec_receive_frame(codec, frame)
             if received == 0 {
-                defer { av_frame_unref(frame) }
-                if let decoded = try convert(frame) { return decoded }
-                continue
+                let width = Int(frame.pointee.width)
+                let height = Int(frame.pointee.height)
+                guard width <= options.maxDimension, height <= options.maxDimension else {
+                    av_frame_unref(frame)
+                    finished = true
+                    throw MediaError(source: source.name,
+                                     reason: "frame of \(width)x\(height) is over the \(options.maxDimension) px limit")
+                }
+                return frame
             }
             if received == FFmpegError.endOfFile {
                 finished = true
@@ -149,25 +189,11 @@ public final class MediaDecoder {
         }
     }
 
-    private func convert(_ frame: UnsafeMutablePointer<AVFrame>) throws(MediaError) -> Frame? {
-        let width = Int(frame.pointee.width)
-        let height = Int(frame.pointee.height)
-        guard width <= options.maxDimension, height <= options.maxDimension else {
-            finished = true
-            throw MediaError(source: source.name,
-                             reason: "frame of \(width)x\(height) is over the \(options.maxDimension) px limit")
-        }
-        guard let converted = converter.convert(frame) else {
-            noteDecodeError(FFmpegError.invalidData, stage: "convert")
-            return nil
-        }
-        counters.framesDecoded += 1
+    private func timing(of frame: UnsafeMutablePointer<AVFrame>) -> (time: Double, duration: Double?, isKeyframe: Bool) {
         let pts = frame.pointee.best_effort_timestamp
-        let seconds = pts == snaprate_nopts_value() ? 0 : Double(pts) * av_q2d(timeBase)
         let ticks = frame.pointee.pkt_duration
-        return Frame(time: seconds, duration: ticks > 0 ? Double(ticks) * av_q2d(timeBase) : nil,
-                     width: converted.width, height: converted.height, format: options.pixelFormat,
-                     pixels: converted.pixels, isKeyframe: snaprate_frame_is_key(frame) != 0)
+        return (pts == snaprate_nopts_value() ? 0 : Double(pts) * av_q2d(timeBase),
+                ticks > 0 ? Double(ticks) * av_q2d(timeBase) : nil, snaprate_frame_is_key(frame) != 0)
     }
 
     private func noteDecodeError(_ status: Int32, stage: String) {

@@ -5,6 +5,7 @@ enum FFmpegError {
     static let endOfFile = snaprate_averror_eof()
     static let again = snaprate_averror_eagain()
     static let invalidData = snaprate_averror_invaliddata()
+    static let outOfMemory = snaprate_averror_enomem()
 
     static func message(_ code: Int32) -> String {
         var buffer = [CChar](repeating: 0, count: 256)
