@@ -10,6 +10,8 @@ public final class HandModelPool: @unchecked Sendable {
     public let variant: ModelVariant
     private let models: ModelDirectory
     private let logger: Logger
+    /// One copy of the weights for all sets.
+    private let weights = SharedWeights()
     private let lock = NSLock()
     private var idle: [HandModels] = []
     private var loaded = 0
@@ -25,7 +27,7 @@ public final class HandModelPool: @unchecked Sendable {
     /// than as frames without hands.
     public func prepare() throws {
         guard lock.withLock({ loaded == 0 }) else { return }
-        let set = try HandModels(variant: variant, models: models, logger: logger)
+        let set = try HandModels(variant: variant, models: models, logger: logger, sharing: weights)
         giveBack(set, isNew: true)
     }
 
@@ -38,7 +40,7 @@ public final class HandModelPool: @unchecked Sendable {
         var set = lock.withLock { idle.popLast() }
         if set == nil {
             do {
-                set = try HandModels(variant: variant, models: models, logger: logger)
+                set = try HandModels(variant: variant, models: models, logger: logger, sharing: weights)
                 isNew = true
             } catch {
                 logger.error("cannot load another set of hand models: \(error)")

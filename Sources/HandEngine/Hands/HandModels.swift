@@ -13,10 +13,11 @@ public final class HandModels {
         self.landmarker = landmarker
     }
 
-    /// Loads the variant's two models from `models`.
-    public convenience init(variant: ModelVariant, models: ModelDirectory = .standard(), logger: Logger) throws {
-        self.init(palmDetector: try PalmDetector(model: models.require(.palm(variant)), logger: logger),
-                  landmarker: try HandLandmarker(model: models.require(.landmark(variant)), logger: logger))
+    /// Loads the variant's two models from `models`, with their weights in `sharing` if given.
+    public convenience init(variant: ModelVariant, models: ModelDirectory = .standard(), logger: Logger,
+                            sharing: SharedWeights? = nil) throws {
+        self.init(palmDetector: try PalmDetector(model: models.require(.palm(variant)), logger: logger, sharing: sharing),
+                  landmarker: try HandLandmarker(model: models.require(.landmark(variant)), logger: logger, sharing: sharing))
     }
 }
 

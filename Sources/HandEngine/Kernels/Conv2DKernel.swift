@@ -18,10 +18,23 @@ final class Conv2DKernel: Kernel {
     private let fusion: EpilogueFusion
 
     /// `filter` is tflite's [OC][KH][KW][IC] layout; `bias` has OC entries.
-    init(
+    convenience init(
         input: UnsafePointer<Float>, inputShape: ImageShape,
         output: UnsafeMutablePointer<Float>, outputShape: ImageShape,
         filter: [Float], filterHeight: Int, filterWidth: Int, bias: [Float],
+        rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion
+    ) {
+        let reduction = filterHeight * filterWidth * inputShape.channels
+        self.init(input: input, inputShape: inputShape, output: output, outputShape: outputShape,
+                  weights: PackedWeights(rows: filter, outputChannels: outputShape.channels, reduction: reduction),
+                  filterHeight: filterHeight, filterWidth: filterWidth, bias: bias, rows: rows, columns: columns, fusion: fusion)
+    }
+
+    /// `weights` packed from the filter (possibly shared with other interpreters, `SharedWeights`).
+    init(
+        input: UnsafePointer<Float>, inputShape: ImageShape,
+        output: UnsafeMutablePointer<Float>, outputShape: ImageShape,
+        weights: PackedWeights, filterHeight: Int, filterWidth: Int, bias: [Float],
         rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion
     ) {
         self.input = input
@@ -30,8 +43,9 @@ final class Conv2DKernel: Kernel {
         self.outputShape = outputShape
         self.rows = rows
         self.columns = columns
-        let reduction = filterHeight * filterWidth * inputShape.channels
-        weights = PackedWeights(rows: filter, outputChannels: outputShape.channels, reduction: reduction)
+        let reduction = weights.reduction
+        precondition(reduction == filterHeight * filterWidth * inputShape.channels)
+        self.weights = weights
         biasStorage = AlignedBuffer(copying: bias, paddedTo: weights.paddedChannels)
         var fusion = fusion
         epilogue = fusion.epilogue(channels: outputShape.channels)

@@ -23,7 +23,8 @@ public final class Interpreter {
     private let outputPointers: [UnsafeBufferPointer<Float>]
     private let logger: Logger
 
-    public init(model url: URL, logger: Logger = Logger(label: "snaprate.engine")) throws {
+    /// - Parameter sharing: convolution weights shared with other interpreters of the same file.
+    public init(model url: URL, logger: Logger = Logger(label: "snaprate.engine"), sharing: SharedWeights? = nil) throws {
         self.logger = logger
         let fileName = url.lastPathComponent
         let bytes: [UInt8]
@@ -44,7 +45,9 @@ public final class Interpreter {
         arena = AlignedBuffer(count: plan.size)
         let base = arena.pointer
         let offsets = plan.offsets
-        let factory = KernelFactory(model: model, fileName: fileName, constants: graph.constants) { base + offsets[$0]! }
+        var factory = KernelFactory(model: model, fileName: fileName, constants: graph.constants) { base + offsets[$0]! }
+        factory.shared = sharing
+        factory.modelKey = url.standardizedFileURL.path
         kernels = try nodes.map(factory.make)
         kernelDescriptions = nodes.map { node in
             let fused = [node.fusion.residual.map { _ in "+ADD" }, node.fusion.preluSlopes.map { _ in "+PRELU" },

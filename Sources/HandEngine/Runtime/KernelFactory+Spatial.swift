@@ -31,9 +31,14 @@ extension KernelFactory {
             node, input: inputShape, output: outputShape, filter: (filterShape[1], filterShape[2]),
             stride: (options.strideH, options.strideW), dilation: (options.dilationH, options.dilationW),
             padding: options.padding)
+        let pack = {
+            PackedWeights(rows: filter, outputChannels: outputShape.channels,
+                          reduction: filterShape[1] * filterShape[2] * inputShape.channels)
+        }
+        let weights = shared?.packed("\(modelKey)#\(node.inputs[1])", make: pack) ?? pack()
         return Conv2DKernel(
             input: input(node), inputShape: inputShape, output: output(node), outputShape: outputShape,
-            filter: filter, filterHeight: filterShape[1], filterWidth: filterShape[2], bias: bias,
+            weights: weights, filterHeight: filterShape[1], filterWidth: filterShape[2], bias: bias,
             rows: rows, columns: columns,
             fusion: try fusion(node, activation: options.activation, channels: outputShape.channels))
     }

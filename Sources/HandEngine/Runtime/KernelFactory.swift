@@ -4,6 +4,10 @@ struct KernelFactory {
     let model: TFLiteModel
     let fileName: String
     let constants: ConstantTensors
+    /// Where convolution weights are shared with other interpreters of the same model, under
+    /// `modelKey`; nil packs them for this interpreter alone.
+    var shared: SharedWeights? = nil
+    var modelKey = ""
     /// Arena pointer of a runtime tensor.
     let pointer: (Int) -> UnsafeMutablePointer<Float>
 
