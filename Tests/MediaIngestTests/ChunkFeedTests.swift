@@ -64,7 +64,7 @@ import TestSupport
 
     @Test func pushWaitsWhileTheBufferIsFull() async throws {
         let feed = ChunkFeed(name: "bounded", capacity: 1000)
-        #expect(await feed.push([UInt8](repeating: 1, count: 1500)))
+        #expect(await feed.push([UInt8](repeating: 1, count: 1500)) == .queued)
         let pushed = Flag()
         let producer = Task {
             await feed.push([2, 3, 4])
@@ -84,11 +84,11 @@ import TestSupport
 
     @Test func closingTheReaderReleasesProducers() async throws {
         let feed = ChunkFeed(name: "closed", capacity: 10)
-        #expect(await feed.push([UInt8](repeating: 0, count: 20)))
+        #expect(await feed.push([UInt8](repeating: 0, count: 20)) == .queued)
         let producer = Task { await feed.push([1]) }
         try await Task.sleep(for: .milliseconds(50))
         feed.close()
-        #expect(await producer.value == false)
+        #expect(await producer.value == .closed)
     }
 
     private func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
