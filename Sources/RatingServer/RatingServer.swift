@@ -60,7 +60,7 @@ public struct RatingServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         APIRoutes(context: context, board: board, metricsText: metricsText).add(to: router)
         PageRoutes(pages: configuration.pages).add(to: router)
-        let webSocketRouter = Router(context: BasicWebSocketRequestContext.self)
+        let webSocketRouter = Router(context: PeerRequestContext.self)
         WebSocketRoutes(context: context).add(to: webSocketRouter)
         let onListening = onListening
         let host = configuration.host

@@ -23,6 +23,8 @@ final class ServerContext: Sendable {
     /// Where the streams' detection runs, and the networks it runs, shared by every stream.
     let detection: DetectionExecutor
     let handModels: HandModelPool
+    /// Ingest streams and subscribers connected now, for the limits on them.
+    let connections: ConnectionCounts
     let logger: Logger
     private let accepting = ManagedAtomic(true)
 
@@ -36,6 +38,7 @@ final class ServerContext: Sendable {
         self.metrics = ServerMetrics()
         self.detection = DetectionExecutor(threads: configuration.detectionThreads, niceness: 5)
         self.handModels = HandModelPool(variant: configuration.modelVariant, models: configuration.models, logger: logger)
+        self.connections = ConnectionCounts(limits: configuration.limits)
         self.logger = logger
     }
 

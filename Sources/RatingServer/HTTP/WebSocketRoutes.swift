@@ -7,8 +7,9 @@ import RatingStream
 struct WebSocketRoutes {
     let context: ServerContext
 
-    func add(to router: Router<BasicWebSocketRequestContext>) {
+    func add(to router: Router<PeerRequestContext>) {
         let context = context
+        let admission = Admission(context: context)
         router.ws("/ingest/{kiosk}") { request, requestContext in
             guard let name = requestContext.parameters.get("kiosk"), KioskID(name) != nil else {
                 context.metrics.refusedStreams.increment()
@@ -22,8 +23,10 @@ struct WebSocketRoutes {
         } onUpgrade: { inbound, outbound, wsContext in
             // Validated before the upgrade.
             guard let name = wsContext.requestContext.parameters.get("kiosk"), let kiosk = KioskID(name) else { return }
-            try await IngestSocket(context: context, kiosk: kiosk)
-                .serve(inbound: inbound, outbound: outbound, logger: wsContext.logger)
+            try await admission.hold(.stream, from: wsContext.requestContext.peer, outbound: outbound) {
+                try await IngestSocket(context: context, kiosk: kiosk)
+                    .serve(inbound: inbound, outbound: outbound, logger: wsContext.logger)
+            }
         }
 
         router.ws("/ws") { request, _ in
@@ -31,7 +34,9 @@ struct WebSocketRoutes {
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, wsContext in
             let subscription = try Self.subscription(wsContext.request, context: context)
-            try await subscription.serve(inbound: inbound, outbound: outbound, logger: wsContext.logger)
+            try await admission.hold(.subscriber, from: wsContext.requestContext.peer, outbound: outbound) {
+                try await subscription.serve(inbound: inbound, outbound: outbound, logger: wsContext.logger)
+            }
         }
     }
 

@@ -3,6 +3,7 @@ import HummingbirdWebSocket
 import Logging
 import MediaIngest
 import NIOCore
+import NIOWebSocket
 import Rating
 import RatingStream
 
@@ -18,10 +19,12 @@ struct IngestSocket {
     let kiosk: KioskID
 
     func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
-        let feed = ChunkFeed(name: "ws:\(kiosk)")
+        let limits = context.configuration.limits
+        let feed = ChunkFeed(name: "ws:\(kiosk)", maxChunkSize: limits.maxChunkSize, idleTimeout: limits.idleTimeout)
         let runner = StreamRunner(context: context, kiosk: kiosk)
         let throttle = ClassThrottle(interval: 1 / max(0.1, context.configuration.classMessagesPerSecond))
         let ended = EndFlag()
+        let broken = BrokenLimit()
         let context = context
         let observer = StreamRunner.Observer(
             frame: { outcome in
@@ -36,6 +39,10 @@ struct IngestSocket {
             endOfSource: {
                 if ended.isSet { return .finished }
                 return context.isAccepting ? .disconnected : .shutdown
+            },
+            stopped: {
+                if let limit = broken.value { return .failed(limit.message) }
+                return feed.timedOut ? .idle("\(feed.name): no bytes for \(limits.idleTimeout.shown) (idle timeout)") : nil
             })
         let maxSize = context.configuration.maxMessageSize
         let result = try await withThrowingTaskGroup(of: StreamEnd?.self) { group in
@@ -44,32 +51,59 @@ struct IngestSocket {
             }
             group.addTask {
                 var header = EBMLHeaderCheck()
+                var messages = MessageAssembler(limit: maxSize)
+                var rate = IngestRate(bytesPerSecond: limits.maxIngestRate, window: limits.rateWindow)
+                let clock = ContinuousClock()
                 var received = 0
                 defer {
                     feed.finish(failure: header.finish())
                     logger.debug("ingest socket input ended", metadata: ["kiosk": "\(kiosk)", "messages": "\(received)"])
                 }
+                /// Ends the feed at once for a broken limit; the stream's end reports it.
+                func stop(_ limit: String, _ reason: String, close: WebSocketErrorCode) {
+                    let message = "\(feed.name): \(reason)"
+                    broken.set(BrokenLimit.Hit(limit: limit, message: message, close: close))
+                    feed.abort(failure: message)
+                }
                 // A connection that breaks ends the feed like a hang-up: the decoder still
                 // finishes what arrived, and the session says `disconnected`.
                 do {
-                    for try await message in inbound.messages(maxSize: maxSize) {
-                        received += 1
-                        guard case .binary(var buffer) = message else {
-                            // `{"type":"end"}`: the client has sent everything; finish what was sent.
-                            if case .text(let text) = message, text.contains("\"end\"") {
-                                ended.set()
-                                break
-                            }
+                    for try await frame in inbound {
+                        switch messages.add(frame) {
+                        case nil:
                             continue
-                        }
-                        switch header.admit(buffer.readBytes(length: buffer.readableBytes) ?? []) {
-                        case .undecided:
-                            continue
-                        case .refuse(let reason):
-                            feed.finish(failure: reason)
+                        case .tooLarge(let size):
+                            stop("message_size", "a message of \(size) bytes or more is over the \(maxSize)-byte message limit",
+                                 close: .messageTooLarge)
                             return nil
-                        case .pass(let bytes):
-                            guard await feed.push(bytes) else { return nil }
+                        case .text(let text):
+                            // `{"type":"end"}`: the client has sent everything; finish what was sent.
+                            if text.contains("\"end\"") {
+                                ended.set()
+                                return nil
+                            }
+                        case .binary(let bytes):
+                            received += 1
+                            guard rate.admit(bytes.count, at: clock.now) else {
+                                stop("ingest_rate", "sent more than \(limits.maxIngestRate) bytes/s over \(limits.rateWindow.shown) (ingest rate limit)",
+                                     close: .policyViolation)
+                                return nil
+                            }
+                            switch header.admit(bytes) {
+                            case .undecided:
+                                continue
+                            case .refuse(let reason):
+                                feed.finish(failure: reason)
+                                return nil
+                            case .pass(let bytes):
+                                switch await feed.push(bytes) {
+                                case .queued: continue
+                                case .closed: return nil
+                                case .refused(let reason):
+                                    stop("chunk_size", reason, close: .messageTooLarge)
+                                    return nil
+                                }
+                            }
                         }
                     }
                 } catch {
@@ -82,10 +116,15 @@ struct IngestSocket {
             while let next = try await group.next() {
                 guard let next else { continue }
                 end = next
-                if case .failed(let message) = next {
-                    logger.warning("ingest stream failed", metadata: ["kiosk": "\(kiosk)", "error": "\(message)"])
+                if let message = next.errorMessage {
+                    let limit = broken.value
+                    let name = limit?.limit ?? (feed.timedOut ? "idle" : nil)
+                    if let name { context.metrics.limitHits(name).increment() }
+                    logger.warning("ingest stream failed", metadata: ["kiosk": "\(kiosk)", "error": "\(message)",
+                                                                     "limit": "\(name ?? "none")"])
                     try? await outbound.write(.text(PushMessage.error(message)))
-                    try? await outbound.close(.unacceptableData, reason: "stream error")
+                    let close = limit?.close ?? (name == "idle" ? .policyViolation : .unacceptableData)
+                    try? await outbound.close(close, reason: name ?? "stream error")
                 }
                 group.cancelAll()
             }
@@ -93,6 +132,21 @@ struct IngestSocket {
         }
         logger.debug("ingest socket done", metadata: ["kiosk": "\(kiosk)", "end": "\(result?.reason ?? "none")"])
     }
+}
+
+/// The first limit an ingest stream broke, set by the socket reader, read when the stream ends.
+final class BrokenLimit: @unchecked Sendable {
+    struct Hit: Sendable {
+        /// The name in `snaprate_limit_hits_total{limit=...}`.
+        let limit: String
+        let message: String
+        let close: WebSocketErrorCode
+    }
+
+    private let lock = NSLock()
+    private var hit: Hit?
+    var value: Hit? { lock.withLock { hit } }
+    func set(_ new: Hit) { lock.withLock { if hit == nil { hit = new } } }
 }
 
 /// Set once the client said the stream is over.

@@ -21,7 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
 
         SIGTERM or SIGINT stops it cleanly: no new streams, running streams finish the frames they hold, every detected rating is stored, subscribers are closed, and the exit status is 0.
 
-        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN and SNAPRATE_PAGES set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
+        Limits (each answered with a clear error, see the README): --max-dimension, --max-chunk-size, --max-message-size, --max-ingest-rate over --ingest-rate-window, --streams-per-ip, --subscribers-per-ip, --max-streams, --idle-timeout. The per-address limits spare loopback clients (a local reverse proxy, loadtest) unless --limit-loopback.
+
+        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN, SNAPRATE_PAGES and the limits' SNAPRATE_MAX_DIMENSION and so on set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
         """
     )
 
@@ -56,6 +58,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Serve the kiosk and dashboard pages from this folder instead of the ones built in.",
                                valueName: "dir"))
     var pages: String?
+
+    @OptionGroup var limits: LimitOptions
 
     @OptionGroup var models: ModelOptions
 
@@ -112,9 +116,17 @@ struct ServeCommand: AsyncParsableCommand {
             // Not fatal: stdin and WebSocket ingest and the API work without the pages.
             if let reason = pageAssets.unavailable { logger.warning("\(reason)") }
         }
+        let ingestLimits: IngestLimits
+        do {
+            ingestLimits = try limits.validated()
+        } catch {
+            Console.error("\(error)")
+            throw ExitCode(2)
+        }
         let configuration = ServerConfiguration(host: host, port: port, event: event, modelVariant: models.variant,
                                                 models: models.directory, stdinKiosk: stdinID, storeQueueCapacity: storeQueue,
-                                                maxLag: maxLag, detectionThreads: detectionThreads, pages: pageAssets)
+                                                maxMessageSize: limits.maxMessageSize, maxLag: maxLag, limits: ingestLimits,
+                                                detectionThreads: detectionThreads, pages: pageAssets)
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,
             metricsText: { registry.emitToString() },
@@ -136,5 +148,6 @@ struct ServeCommand: AsyncParsableCommand {
         if stdinKiosk == nil, let value = environment["SNAPRATE_STDIN"] { stdinKiosk = value }
         if storeQueue == 100_000, let value = environment["SNAPRATE_STORE_QUEUE"].flatMap(Int.init) { storeQueue = value }
         if pages == nil, let value = environment["SNAPRATE_PAGES"], !value.isEmpty { pages = value }
+        limits.applyEnvironment(environment)
     }
 }
