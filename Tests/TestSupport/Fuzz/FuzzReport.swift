@@ -43,9 +43,10 @@ public final class FuzzReport: @unchecked Sendable {
             let kinds = counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let elapsed = (clock.now - start).components
             let seconds = String(format: "%.1f", Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
-            return "fuzz \(path) (seed 0x\(String(FuzzCorpus.seed, radix: 16))): \(kinds); \(problems.count) broken; "
-                + "resident at start \(ProcessMemory.megabytes(startResident)), peak \(ProcessMemory.megabytes(peakResident)); "
-                + "\(seconds) s"
+            // Memory only when it was sampled; the sampled process may be another (a daemon).
+            let memory = peakResident == 0 ? ""
+                : "resident at start \(ProcessMemory.megabytes(startResident)), peak \(ProcessMemory.megabytes(peakResident)); "
+            return "fuzz \(path) (seed 0x\(String(FuzzCorpus.seed, radix: 16))): \(kinds); \(problems.count) broken; \(memory)\(seconds) s"
         }
     }
 
