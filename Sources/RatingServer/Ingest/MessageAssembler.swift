@@ -22,19 +22,24 @@ struct MessageAssembler {
 
     /// Adds a frame; returns the message it completes, if it does.
     mutating func add(_ frame: WebSocketDataFrame) -> Message? {
-        if frame.opcode != .continuation {
-            opcode = frame.opcode
+        add(frame.opcode, frame.data, fin: frame.fin)
+    }
+
+    /// Adds a frame given by its parts.
+    mutating func add(_ frameOpcode: WebSocketDataFrame.Opcode, _ data: ByteBuffer, fin: Bool) -> Message? {
+        if frameOpcode != .continuation {
+            opcode = frameOpcode
             bytes.removeAll(keepingCapacity: true)
         }
         guard let opcode else { return nil }  // a continuation without a first frame
-        let size = bytes.count + frame.data.readableBytes
+        let size = bytes.count + data.readableBytes
         guard size <= limit else {
             self.opcode = nil
             bytes = []
             return .tooLarge(size)
         }
-        bytes += frame.data.readableBytesView
-        guard frame.fin else { return nil }
+        bytes += data.readableBytesView
+        guard fin else { return nil }
         self.opcode = nil
         defer { bytes = [] }
         return opcode == .text ? .text(String(decoding: bytes, as: UTF8.self)) : .binary(bytes)
