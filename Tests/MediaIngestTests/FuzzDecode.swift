@@ -108,3 +108,31 @@ enum FuzzDecode {
             : "a \(frame.width)x\(frame.height) \(frame.format) frame of \(frame.pixels.count) bytes, not \(expected)"
     }
 }
+
+/// Bytes handed over at most `step` at a time, as a pipe that the writer fills slowly would:
+/// the short reads of stdin or a socket, the same on every run.
+final class ShortReads: ByteSource, @unchecked Sendable {
+    let name: String
+    private let bytes: [UInt8]
+    private let step: Int
+    private let lock = NSLock()
+    private var offset = 0
+
+    init(_ bytes: [UInt8], step: Int, name: String = "short-reads") {
+        self.bytes = bytes
+        self.step = step
+        self.name = name
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) -> ByteRead {
+        lock.withLock {
+            guard offset < bytes.count, let destination = buffer.baseAddress else { return .end }
+            let count = min(step, buffer.count, bytes.count - offset)
+            bytes.withUnsafeBytes { destination.copyMemory(from: $0.baseAddress! + offset, byteCount: count) }
+            offset += count
+            return .bytes(count)
+        }
+    }
+
+    func close() {}
+}
