@@ -9,6 +9,7 @@ final class HeldSocket: Sendable {
     let log = MessageLog()
     private let task: Task<WebSocketErrorCode?, any Error>
     private let releaser: AsyncStream<Void>.Continuation
+    private let url: String
 
     /// - Parameters:
     ///   - framesOf: send each chunk as frames of at most this many bytes (one frame otherwise).
@@ -16,6 +17,7 @@ final class HeldSocket: Sendable {
     init(_ url: String, chunks: [Data] = [], framesOf frameSize: Int? = nil, sayEnd: Bool = false) {
         let (released, releaser) = AsyncStream<Void>.makeStream()
         self.releaser = releaser
+        self.url = url
         let log = log
         task = Task {
             let configuration = WebSocketClientConfiguration(maxFrameSize: frameSize ?? 1 << 14)
@@ -57,7 +59,7 @@ final class HeldSocket: Sendable {
     func closed(timeout: Double = 60) async throws -> WebSocketErrorCode? {
         let task = task
         // Cancelling the wait cancels the client too, so that a timeout ends it.
-        return try await withTimeout(timeout, "socket close, \(log.all.count) messages") {
+        return try await withTimeout(timeout, "\(url) to close, \(log.all.count) messages") {
             try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
         }
     }

@@ -40,6 +40,20 @@ import TestSupport
         throw TimedOut(description: "\(count) streams did not start")
     }
 
+    /// A connection refused after its upgrade: the text of its one message and its close code,
+    /// read off the wire (a raw socket also picks its loopback source address).
+    private static func refusal(_ server: ServeProcess, _ path: String,
+                                from source: String = "127.0.0.1") throws -> (message: String, code: Int) {
+        let answer = try UpgradeProbe.open(port: server.port, path: path, from: source)
+        defer { answer.close() }
+        guard answer.status == 101 else { throw UpgradeProbe.ProbeError("not upgraded: \(answer)") }
+        let message = try answer.nextFrame(), close = try answer.nextFrame()
+        guard message.opcode == 1, close.opcode == 8, close.payload.count >= 2 else {
+            throw UpgradeProbe.ProbeError("frames \(message.opcode), \(close.opcode) instead of a message and a close")
+        }
+        return (String(decoding: message.payload, as: UTF8.self), Int(close.payload[0]) << 8 | Int(close.payload[1]))
+    }
+
     /// Polls the subscriber gauge until `count` subscribers are connected.
     private static func waitForSubscribers(_ server: ServeProcess, _ count: Double) async throws {
         let deadline = Date().addingTimeInterval(60)
@@ -47,6 +61,13 @@ import TestSupport
             guard Date() < deadline else { throw TimedOut(description: "\(count) subscribers did not connect") }
             try await Task.sleep(for: .milliseconds(50))
         }
+    }
+
+    /// The limit was counted `hits` times, the daemon still serves, and it stops cleanly.
+    private static func expectCountedAndStillServing(_ server: ServeProcess, _ limit: String, hits: Double = 1) async throws {
+        #expect(try await Self.hits(server, limit) == hits)
+        try await expectStillServing(server)
+        #expect(server.terminate() == 0, "\(server.stderr)")
     }
 
     /// The daemon still answers and still takes a whole clip.
@@ -65,22 +86,16 @@ import TestSupport
         let held = try (1...2).map { HeldSocket("\(server.webSocketURL)/ingest/k\($0)", chunks: [try Self.opening()]) }
         try await Self.waitForStreams(server, 2)
 
-        // Refused as it connects: it has no time to send anything.
-        let third = HeldSocket("\(server.webSocketURL)/ingest/k3")
-        #expect(try await third.closed() == .policyViolation)
-        #expect(third.errors == ["127.0.0.1 is at the limit of 2 streams per address"])
+        let third = try Self.refusal(server, "/ingest/k3")
+        #expect(third.message == #"{"message":"127.0.0.1 is at the limit of 2 streams per address","type":"error"}"#)
+        #expect(third.code == 1008)
         // Another address has its own count, up to the total of 3.
         let other = try UpgradeProbe.open(port: server.port, path: "/ingest/k4", from: "127.0.0.2")
         #expect(other.status == 101, "\(other)")
         try await Self.waitForStreams(server, 3)
-        let full = try UpgradeProbe.open(port: server.port, path: "/ingest/k5", from: "127.0.0.3")
-        defer { full.close() }
-        #expect(full.status == 101, "\(full)")
-        let refusal = try full.nextFrame(), close = try full.nextFrame()
-        #expect(refusal.opcode == 1 && close.opcode == 8)
-        #expect(String(decoding: refusal.payload, as: UTF8.self)
-            == #"{"message":"the server is at its limit of 3 streams","type":"error"}"#)
-        #expect(close.payload.prefix(2) == [0x03, 0xF5], "close code 1013, try again later")
+        let full = try Self.refusal(server, "/ingest/k5", from: "127.0.0.3")
+        #expect(full.message == #"{"message":"the server is at its limit of 3 streams","type":"error"}"#)
+        #expect(full.code == 1013, "try again later")
         #expect(try await Self.hits(server, "streams_per_ip") == 1)
         #expect(try await Self.hits(server, "max_streams") == 1)
 
@@ -116,9 +131,9 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let held = (1...2).map { _ in HeldSocket("\(server.webSocketURL)/ws") }
         try await Self.waitForSubscribers(server, 2)
-        let third = HeldSocket("\(server.webSocketURL)/ws")
-        #expect(try await third.closed() == .policyViolation)
-        #expect(third.errors == ["127.0.0.1 is at the limit of 2 subscribers per address"])
+        let third = try Self.refusal(server, "/ws")
+        #expect(third.message == #"{"message":"127.0.0.1 is at the limit of 2 subscribers per address","type":"error"}"#)
+        #expect(third.code == 1008)
         #expect(try await Self.hits(server, "subscribers_per_ip") == 1)
         held[0].release()
         _ = try await held[0].closed()
@@ -143,9 +158,7 @@ import TestSupport
         #expect(socket.errors == ["ws:big: a chunk of \(clip.count - 30_000) bytes is over the 50000-byte chunk limit"])
         let sessions = try await SocketClients.endedSessions(server.baseURL, kiosk: "big")
         #expect((sessions.first?["end_reason"] as? String)?.hasPrefix("error: ws:big: a chunk of") == true, "\(sessions)")
-        #expect(try await Self.hits(server, "chunk_size") == 1)
-        try await Self.expectStillServing(server)
-        #expect(server.terminate() == 0, "\(server.stderr)")
+        try await Self.expectCountedAndStillServing(server, "chunk_size")
     }
 
     @Test func aMessageOverTheLimitIsRefusedWhetherInOneFrameOrMany() async throws {
@@ -157,12 +170,10 @@ import TestSupport
         #expect(try await fragmented.closed() == .messageTooLarge)
         #expect(fragmented.errors.count == 1)
         #expect(fragmented.errors.first?.contains("over the 65536-byte message limit") == true, "\(fragmented.errors)")
-        #expect(try await Self.hits(server, "message_size") == 1)
-        // One frame over the limit: the WebSocket layer refuses it before reading it.
+        // One frame over the limit: the WebSocket layer refuses it before reading it (not counted).
         let whole = HeldSocket("\(server.webSocketURL)/ingest/whole", chunks: [clip])
         #expect(try await whole.closed() == .messageTooLarge)
-        try await Self.expectStillServing(server)
-        #expect(server.terminate() == 0, "\(server.stderr)")
+        try await Self.expectCountedAndStillServing(server, "message_size")
     }
 
     @Test func aStreamOverTheIngestRateIsClosed() async throws {
@@ -174,9 +185,7 @@ import TestSupport
         let socket = HeldSocket("\(server.webSocketURL)/ingest/fast", chunks: chunks.map { Data($0) })
         #expect(try await socket.closed() == .policyViolation)
         #expect(socket.errors == ["ws:fast: sent more than 50000 bytes/s over 1 s (ingest rate limit)"])
-        #expect(try await Self.hits(server, "ingest_rate") == 1)
-        try await Self.expectStillServing(server)
-        #expect(server.terminate() == 0, "\(server.stderr)")
+        try await Self.expectCountedAndStillServing(server, "ingest_rate")
     }
 
     @Test func aStreamThatStopsSendingIsClosedAfterTheIdleTimeout() async throws {
@@ -194,9 +203,7 @@ import TestSupport
             let sessions = try await SocketClients.endedSessions(server.baseURL, kiosk: kiosk)
             #expect(sessions.first?["end_reason"] as? String == "idle", "\(sessions)")
         }
-        #expect(try await Self.hits(server, "idle") == 2)
-        try await Self.expectStillServing(server)
-        #expect(server.terminate() == 0, "\(server.stderr)")
+        try await Self.expectCountedAndStillServing(server, "idle", hits: 2)
     }
 
     @Test func aVideoOverTheFrameSizeIsRefused() async throws {

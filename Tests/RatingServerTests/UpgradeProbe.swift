@@ -8,11 +8,14 @@ enum UpgradeProbe {
         let status: Int
         let text: String
         private let descriptor: Int32
+        /// Bytes that came after the answer's head in the same reads: the first frames.
+        private var pending: [UInt8]
 
-        init(status: Int, text: String, descriptor: Int32) {
+        init(status: Int, text: String, descriptor: Int32, pending: [UInt8]) {
             self.status = status
             self.text = text
             self.descriptor = descriptor
+            self.pending = pending
         }
 
         var description: String { "\(status): \(text)" }
@@ -35,7 +38,8 @@ enum UpgradeProbe {
         }
 
         private func read(_ count: Int) throws -> [UInt8] {
-            var bytes = [UInt8]()
+            var bytes = Array(pending.prefix(count))
+            pending.removeFirst(bytes.count)
             var buffer = [UInt8](repeating: 0, count: max(1, count))
             while bytes.count < count {
                 let got = recv(descriptor, &buffer, count - bytes.count, 0)
@@ -81,12 +85,16 @@ enum UpgradeProbe {
             if let headerEnd = text.range(of: "\r\n\r\n"), let length = contentLength(text[..<headerEnd.lowerBound]),
                text[headerEnd.upperBound...].utf8.count >= length { break }
         }
-        let text = String(decoding: received, as: UTF8.self)
+        // A 101's first frames may come in the same read as its head.
+        let headEnd = received.indices.first { received[$0...].starts(with: Array("\r\n\r\n".utf8)) }.map { $0 + 4 }
+        let isUpgrade = received.starts(with: Array("HTTP/1.1 101".utf8))
+        let text = String(decoding: isUpgrade ? received[..<(headEnd ?? received.count)] : received[...], as: UTF8.self)
         guard let status = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else {
             throw ProbeError("no HTTP answer: \(text.debugDescription)")
         }
         kept = true
-        return Answer(status: status, text: text, descriptor: fd)
+        return Answer(status: status, text: text, descriptor: fd,
+                      pending: isUpgrade ? Array(received[(headEnd ?? received.count)...]) : [])
     }
 
     private static func contentLength(_ headers: Substring) -> Int? {
