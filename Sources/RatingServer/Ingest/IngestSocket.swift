@@ -13,7 +13,9 @@ import RatingStream
 ///
 /// The chunks go into a `ChunkFeed` that the stream's decoder reads as one byte stream. When the
 /// client closes, the feed ends and the decoder finishes the frames it holds. A stream that is not
-/// WebM, or that the decoder gives up on, gets an error message and a close; other streams go on.
+/// WebM, that the decoder gives up on, or that breaks a limit (`IngestLimits`: message or chunk
+/// size, ingest rate, idle timeout) gets an error message naming why and a close; other streams
+/// go on.
 struct IngestSocket {
     let context: ServerContext
     let kiosk: KioskID
@@ -50,65 +52,8 @@ struct IngestSocket {
                 await runner.run(source: feed, observer: observer).end
             }
             group.addTask {
-                var header = EBMLHeaderCheck()
-                var messages = MessageAssembler(limit: maxSize)
-                var rate = IngestRate(bytesPerSecond: limits.maxIngestRate, window: limits.rateWindow)
-                let clock = ContinuousClock()
-                var received = 0
-                defer {
-                    feed.finish(failure: header.finish())
-                    logger.debug("ingest socket input ended", metadata: ["kiosk": "\(kiosk)", "messages": "\(received)"])
-                }
-                /// Ends the feed at once for a broken limit; the stream's end reports it.
-                func stop(_ limit: String, _ reason: String, close: WebSocketErrorCode) {
-                    let message = "\(feed.name): \(reason)"
-                    broken.set(BrokenLimit.Hit(limit: limit, message: message, close: close))
-                    feed.abort(failure: message)
-                }
-                // A connection that breaks ends the feed like a hang-up: the decoder still
-                // finishes what arrived, and the session says `disconnected`.
-                do {
-                    for try await frame in inbound {
-                        switch messages.add(frame) {
-                        case nil:
-                            continue
-                        case .tooLarge(let size):
-                            stop("message_size", "a message of \(size) bytes or more is over the \(maxSize)-byte message limit",
-                                 close: .messageTooLarge)
-                            return nil
-                        case .text(let text):
-                            // `{"type":"end"}`: the client has sent everything; finish what was sent.
-                            if text.contains("\"end\"") {
-                                ended.set()
-                                return nil
-                            }
-                        case .binary(let bytes):
-                            received += 1
-                            guard rate.admit(bytes.count, at: clock.now) else {
-                                stop("ingest_rate", "sent more than \(limits.maxIngestRate) bytes/s over \(limits.rateWindow.shown) (ingest rate limit)",
-                                     close: .policyViolation)
-                                return nil
-                            }
-                            switch header.admit(bytes) {
-                            case .undecided:
-                                continue
-                            case .refuse(let reason):
-                                feed.finish(failure: reason)
-                                return nil
-                            case .pass(let bytes):
-                                switch await feed.push(bytes) {
-                                case .queued: continue
-                                case .closed: return nil
-                                case .refused(let reason):
-                                    stop("chunk_size", reason, close: .messageTooLarge)
-                                    return nil
-                                }
-                            }
-                        }
-                    }
-                } catch {
-                    logger.debug("ingest socket read ended: \(error)", metadata: ["kiosk": "\(kiosk)"])
-                }
+                await IngestReader(feed: feed, limits: limits, maxMessageSize: maxSize, kiosk: kiosk, logger: logger)
+                    .read(inbound, ended: ended, broken: broken)
                 return nil
             }
             var end: StreamEnd?
@@ -132,21 +77,6 @@ struct IngestSocket {
         }
         logger.debug("ingest socket done", metadata: ["kiosk": "\(kiosk)", "end": "\(result?.reason ?? "none")"])
     }
-}
-
-/// The first limit an ingest stream broke, set by the socket reader, read when the stream ends.
-final class BrokenLimit: @unchecked Sendable {
-    struct Hit: Sendable {
-        /// The name in `snaprate_limit_hits_total{limit=...}`.
-        let limit: String
-        let message: String
-        let close: WebSocketErrorCode
-    }
-
-    private let lock = NSLock()
-    private var hit: Hit?
-    var value: Hit? { lock.withLock { hit } }
-    func set(_ new: Hit) { lock.withLock { if hit == nil { hit = new } } }
 }
 
 /// Set once the client said the stream is over.
