@@ -72,6 +72,7 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,7 +97,9 @@ let package = Package(
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
         ], path: "Tests/TestSupport"),
-        .testTarget(name: "MediaIngestTests", dependencies: ["MediaIngest", "TestSupport"]),
+        .testTarget(name: "MediaIngestTests", dependencies: [
+            "MediaIngest", "TestSupport", .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "HandEngineTests", dependencies: ["HandEngine", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "HandParityTests", dependencies: ["HandEngine", "MediaIngest", "TestSupport"]),
         .testTarget(name: "RatingTests", dependencies: ["Rating", "HandEngine", "TestSupport"]),

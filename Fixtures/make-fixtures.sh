@@ -26,6 +26,14 @@ head -c $((size * 6 / 10)) vp8_640x480.webm > truncated_vp8.webm
 "${ff[@]}" -f lavfi -i "color=c=gray:size=4112x16:rate=5:duration=0.4" -c:v libvpx -b:v 50k \
   -deadline realtime huge_4112x16.webm
 
+# Small clips in the codecs, sizes and pixel formats a camera rarely sends, for the fuzz run's seeds:
+# H.264 4:4:4 at an odd size, Motion JPEG (4:2:2, full range) in Matroska, 10-bit VP9.
+"${ff[@]}" -f lavfi -i "testsrc=size=97x61:rate=15:duration=1" -c:v libx264 -preset ultrafast -pix_fmt yuv444p -g 15 \
+  h264_97x61.mkv
+"${ff[@]}" -f lavfi -i "testsrc=size=65x33:rate=10:duration=1" -c:v mjpeg -pix_fmt yuvj422p -q:v 8 mjpeg_65x33.mkv
+"${ff[@]}" -f lavfi -i "testsrc=size=96x64:rate=15:duration=1" -c:v libvpx-vp9 -pix_fmt yuv420p10le -profile:v 2 \
+  -b:v 100k -deadline realtime -cpu-used 8 -g 15 vp9_10bit_96x64.webm
+
 # Things that are not clips: audio, a still image, noise.
 "${ff[@]}" -f lavfi -i "sine=frequency=440:duration=1" -c:a libmp3lame -b:a 32k tone.mp3
 "${ff[@]}" -f lavfi -i "testsrc=size=64x48:rate=1:duration=1" -frames:v 1 still.png

@@ -51,6 +51,30 @@ static inline int snaprate_scale_to_packed(struct SwsContext *context, const AVF
                      planes, strides);
 }
 
+/// Scales or converts a decoded frame into a planar `format` (YUV420P), then copies the planes
+/// tightly packed into `destination` (Y, then U, then V). The planes are scaled into a frame of
+/// their own first: libswscale's SIMD writers may run past a row's end, which in one packed
+/// buffer would land on the next plane. Returns the bytes written or a negative error.
+static inline int snaprate_scale_to_planes(struct SwsContext *context, const AVFrame *frame, uint8_t *destination,
+                                           int size, enum AVPixelFormat format, int width, int height) {
+    AVFrame *scaled = av_frame_alloc();
+    if (!scaled) return AVERROR(ENOMEM);
+    scaled->format = format;
+    scaled->width = width;
+    scaled->height = height;
+    int status = av_frame_get_buffer(scaled, 0);
+    if (status >= 0) {
+        status = sws_scale(context, (const uint8_t * const *)frame->data, frame->linesize, 0, frame->height,
+                           scaled->data, scaled->linesize);
+        status = status == height
+            ? av_image_copy_to_buffer(destination, size, (const uint8_t * const *)scaled->data, scaled->linesize,
+                                      format, width, height, 1)
+            : AVERROR(EINVAL);
+    }
+    av_frame_free(&scaled);
+    return status;
+}
+
 /// Copies a frame's planes into one tightly packed buffer (for example YUV420P: Y, then U, then V).
 static inline int snaprate_copy_planes(const AVFrame *frame, uint8_t *destination, int size) {
     return av_image_copy_to_buffer(destination, size, (const uint8_t * const *)frame->data, frame->linesize,

@@ -25,8 +25,13 @@ public struct ServerConfiguration: Sendable {
     /// A subscriber whose socket takes no data for this long is cut (`StallWatchdog`); so is one
     /// still open this long after shutdown began.
     public var sendTimeout: Duration
-    /// Largest WebSocket message accepted (a MediaRecorder chunk).
+    /// Largest WebSocket message (and frame) accepted on any socket. A frame over it is refused by
+    /// the WebSocket layer itself, close code 1009, before it is read; a message of several frames
+    /// that grows over it gets an error message first (ingest).
     public var maxMessageSize: Int
+    /// What one client may ask: frame size, chunk size, ingest rate, connections per address and
+    /// in all, idle timeout.
+    public var limits: IngestLimits
     /// At most this many per-frame class messages per second go back to an ingesting kiosk.
     public var classMessagesPerSecond: Double
     /// How far behind real time a stream may fall before its decoder stops waiting for detection
@@ -49,7 +54,7 @@ public struct ServerConfiguration: Sendable {
                 modelVariant: ModelVariant = .full, models: ModelDirectory = .standard(), stdinKiosk: KioskID? = nil,
                 ratingRingCapacity: Int = 4096, storedRingCapacity: Int = 1024, storeQueueCapacity: Int = 100_000,
                 storeDrainTimeout: Duration = .seconds(15), sendTimeout: Duration = .seconds(10), maxMessageSize: Int = 8 << 20,
-                classMessagesPerSecond: Double = 5, maxLag: Double = 0.25,
+                classMessagesPerSecond: Double = 5, maxLag: Double = 0.25, limits: IngestLimits = IngestLimits(),
                 detectionThreads: Int = ProcessInfo.processInfo.activeProcessorCount, pages: PageAssets = .bundled(),
                 accessTokens: AccessTokens = AccessTokens(), retention: Duration? = nil,
                 retentionSweepInterval: Duration = .seconds(3600)) {
@@ -65,6 +70,7 @@ public struct ServerConfiguration: Sendable {
         self.storeDrainTimeout = storeDrainTimeout
         self.sendTimeout = sendTimeout
         self.maxMessageSize = maxMessageSize
+        self.limits = limits
         self.classMessagesPerSecond = classMessagesPerSecond
         self.maxLag = maxLag
         self.detectionThreads = detectionThreads

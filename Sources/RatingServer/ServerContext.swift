@@ -25,6 +25,8 @@ final class ServerContext: Sendable {
     let handModels: HandModelPool
     /// Checks every protected route's bearer token.
     let access: AccessGuard
+    /// Ingest streams and subscribers connected now, for the limits on them.
+    let connections: ConnectionCounts
     let logger: Logger
     private let accepting = ManagedAtomic(true)
 
@@ -39,6 +41,7 @@ final class ServerContext: Sendable {
         self.detection = DetectionExecutor(threads: configuration.detectionThreads, niceness: 5)
         self.handModels = HandModelPool(variant: configuration.modelVariant, models: configuration.models, logger: logger)
         self.access = AccessGuard(tokens: configuration.accessTokens, metrics: metrics, logger: logger)
+        self.connections = ConnectionCounts(limits: configuration.limits)
         self.logger = logger
     }
 

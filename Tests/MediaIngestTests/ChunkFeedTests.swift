@@ -64,7 +64,7 @@ import TestSupport
 
     @Test func pushWaitsWhileTheBufferIsFull() async throws {
         let feed = ChunkFeed(name: "bounded", capacity: 1000)
-        #expect(await feed.push([UInt8](repeating: 1, count: 1500)))
+        #expect(await feed.push([UInt8](repeating: 1, count: 1500)) == .queued)
         let pushed = Flag()
         let producer = Task {
             await feed.push([2, 3, 4])
@@ -84,11 +84,46 @@ import TestSupport
 
     @Test func closingTheReaderReleasesProducers() async throws {
         let feed = ChunkFeed(name: "closed", capacity: 10)
-        #expect(await feed.push([UInt8](repeating: 0, count: 20)))
+        #expect(await feed.push([UInt8](repeating: 0, count: 20)) == .queued)
         let producer = Task { await feed.push([1]) }
         try await Task.sleep(for: .milliseconds(50))
         feed.close()
-        #expect(await producer.value == false)
+        #expect(await producer.value == .closed)
+    }
+
+    @Test func aChunkOverTheLimitEndsTheFeedAfterWhatWasQueued() async throws {
+        let feed = ChunkFeed(name: "limited", maxChunkSize: 100)
+        #expect(await feed.push([UInt8](repeating: 7, count: 100)) == .queued)
+        let refusal = "a chunk of 101 bytes is over the 100-byte chunk limit"
+        #expect(await feed.push([UInt8](repeating: 7, count: 101)) == .refused(refusal))
+        #expect(await feed.push([1]) == .closed)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        // A refusal is a limit broken: what waited is dropped, the reader hears why at once.
+        #expect(buffer.withUnsafeMutableBytes { feed.read(into: $0) } == .failure(refusal))
+        #expect(!feed.timedOut)
+    }
+
+    @Test func aReaderThatWaitsPastTheIdleTimeoutEndsTheFeed() async throws {
+        let feed = ChunkFeed(name: "quiet", idleTimeout: .milliseconds(200))
+        #expect(await feed.push([1, 2, 3]) == .queued)
+        var buffer = [UInt8](repeating: 0, count: 16)
+        #expect(buffer.withUnsafeMutableBytes { feed.read(into: $0) } == .bytes(3))
+        #expect(buffer.withUnsafeMutableBytes { feed.read(into: $0) } == .failure("no bytes for 0.2 s (idle timeout)"))
+        #expect(feed.timedOut)
+        #expect(await feed.push([4]) == .closed, "a feed that timed out takes nothing more")
+    }
+
+    @Test func aTimedOutSourceIsAnErrorBeforeTheHeaderAndAnEarlyEndAfterIt() async throws {
+        let silent = ChunkFeed(name: "silent", idleTimeout: .milliseconds(100))
+        #expect(throws: MediaError(source: "silent", reason: "no bytes for 0.1 s (idle timeout)")) {
+            _ = try MediaDecoder(source: silent)
+        }
+        let whole = try bytes(of: TestData.fixture("live_vp8.webm"))
+        let quiet = ChunkFeed(name: "quiet", idleTimeout: .milliseconds(100))
+        #expect(await quiet.push(Array(whole.prefix(60_000))) == .queued)
+        let clip = try await DecodedClip.decode(DecodedFrames(source: quiet))
+        #expect(clip.times.count > 0)
+        #expect(clip.counters.endedEarly == "no bytes for 0.1 s (idle timeout)")
     }
 
     private func firstIndex(of needle: [UInt8], in haystack: [UInt8]) -> Int? {

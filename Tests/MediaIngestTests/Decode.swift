@@ -54,7 +54,7 @@ extension ChunkFeed {
         let feed = ChunkFeed(name: name, capacity: capacity)
         Task {
             for chunk in chunks {
-                guard await feed.push(chunk) else { return }
+                guard await feed.push(chunk) == .queued else { return }
             }
             feed.finish()
         }

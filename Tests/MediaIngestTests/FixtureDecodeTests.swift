@@ -55,4 +55,20 @@ import TestSupport
         }
         #expect(coloured)
     }
+
+    /// Planar YUV420P is what the decoder of VP8 gives; other layouts and sizes are converted to it,
+    /// and each frame is the three planes packed, whatever the size's parity.
+    @Test(arguments: [("mjpeg_65x33.mkv", 65, 33), ("vp9_10bit_96x64.webm", 96, 64), ("h264_97x61.mkv", 97, 61)])
+    func yuvOutputComesFromAnyLayout(name: String, width: Int, height: Int) throws {
+        let clip = try DecodedClip(source: FileDescriptorSource(path: TestData.fixture(name)))
+        #expect(clip.times.count >= 10)
+        #expect(clip.sizes == ["\(width)x\(height)"])
+        #expect(clip.counters.decodeErrors == 0)
+        let decoder = try MediaDecoder(file: TestData.fixture(name), options: DecodeOptions(pixelFormat: .yuv420p))
+        let frame = try #require(try decoder.nextFrame())
+        #expect(frame.pixels.count == width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2))
+        let scaled = try MediaDecoder(file: TestData.fixture(name),
+                                      options: DecodeOptions(pixelFormat: .yuv420p, outputSize: (31, 17)))
+        #expect(try #require(try scaled.nextFrame()).pixels.count == 31 * 17 + 2 * 16 * 9)
+    }
 }

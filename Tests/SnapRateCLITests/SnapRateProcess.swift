@@ -6,11 +6,16 @@ struct SnapRateRun {
     let status: Int32
     let stdout: String
     let stderr: String
+    /// True when the run was killed for going past its timeout.
+    let timedOut: Bool
+    /// The signal that ended the process, if one did.
+    let signal: Int32?
 
     var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
     var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
 
-    init(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:]) throws {
+    /// Runs `snaprate` with `arguments`; with a `timeout`, kills it (SIGKILL) once that has passed.
+    init(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], timeout: TimeInterval? = nil) throws {
         let process = Process()
         process.executableURL = TestData.snaprateExecutable
         process.arguments = arguments
@@ -21,6 +26,9 @@ struct SnapRateRun {
         process.standardOutput = output
         process.standardError = errors
         try process.run()
+        // A process that refuses its input early closes the pipe while the rest is being written:
+        // that write must fail, not kill the test process with SIGPIPE.
+        Glibc.signal(SIGPIPE, SIG_IGN)
         // Feed stdin from another thread so a full output pipe cannot deadlock us.
         let writer = input.fileHandleForWriting
         let bytes = stdin ?? Data()
@@ -32,10 +40,23 @@ struct SnapRateRun {
         let errorData = Locked(Data())
         let drainErrors = Thread { errorData.set(errors.fileHandleForReading.readDataToEndOfFile()) }
         drainErrors.start()
+        let exited = DispatchSemaphore(value: 0)
+        let killed = Locked(false)
+        if let timeout {
+            let pid = process.processIdentifier
+            Thread.detachNewThread {
+                guard exited.wait(timeout: .now() + timeout) == .timedOut else { return }
+                killed.set(true)
+                kill(pid, SIGKILL)
+            }
+        }
         let outData = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
+        exited.signal()
         while drainErrors.isExecuting || !drainErrors.isFinished { usleep(1000) }
         status = process.terminationStatus
+        signal = process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
+        timedOut = killed.get()
         stdout = String(decoding: outData, as: UTF8.self)
         stderr = String(decoding: errorData.get(), as: UTF8.self)
     }

@@ -2,21 +2,48 @@ import CFFmpeg
 
 /// A custom AVIOContext that pulls bytes from a `ByteSource`, so FFmpeg never opens a file or a
 /// pipe itself and the same demuxer serves files, standard input and browser chunks.
+///
+/// The source cannot seek, and FFmpeg is told so. But a demuxer that meets damage (Matroska's
+/// resync) seeks back to just after the last element it trusted; on a stream that cannot seek
+/// that works only while the bytes are still in FFmpeg's buffer, which depends on how much each
+/// read happened to return. So the bridge keeps the last `history` bytes it read and serves such
+/// a seek from them: damaged input decodes the same from a file, a pipe or chunks of any size.
 final class AVIOBridge {
     let context: UnsafeMutablePointer<AVIOContext>
     private let state: Unmanaged<State>
 
-    /// What the C read callback reaches through `opaque`.
+    /// What the C callbacks reach through `opaque`.
     final class State {
         let source: ByteSource
+        /// Bytes read from the source so far.
         var bytesRead = 0
         var failure: String?
         /// The first bytes of the stream, kept for container checks FFmpeg does not report.
         var prefix: [UInt8] = []
         static let prefixLimit = 64
+        /// The last bytes read, from stream offset `historyStart`, for seeks back.
+        var history: [UInt8] = []
+        var historyStart = 0
+        let historyLimit: Int
+        /// The stream offset of the next byte FFmpeg reads: below `bytesRead` after a seek back.
+        var position = 0
 
-        init(source: ByteSource) {
+        init(source: ByteSource, historyLimit: Int) {
             self.source = source
+            self.historyLimit = historyLimit
+        }
+
+        func remember(_ bytes: UnsafeBufferPointer<UInt8>) {
+            if prefix.count < Self.prefixLimit {
+                prefix.append(contentsOf: bytes.prefix(Self.prefixLimit - prefix.count))
+            }
+            history.append(contentsOf: bytes)
+            // Trimmed in steps of half the limit, so that each byte is moved at most twice.
+            if history.count > historyLimit + historyLimit / 2 {
+                let excess = history.count - historyLimit
+                history.removeFirst(excess)
+                historyStart += excess
+            }
         }
     }
 
@@ -24,17 +51,18 @@ final class AVIOBridge {
     var failure: String? { state.takeUnretainedValue().failure }
     var prefix: [UInt8] { state.takeUnretainedValue().prefix }
 
-    init(source: ByteSource, bufferSize: Int = 64 << 10) throws(MediaError) {
+    init(source: ByteSource, bufferSize: Int = 64 << 10, history: Int = 1 << 20) throws(MediaError) {
         // FFmpeg may reallocate or free this buffer, so it must come from av_malloc.
         guard let buffer = av_malloc(bufferSize)?.assumingMemoryBound(to: UInt8.self) else {
             throw MediaError(source: source.name, reason: "out of memory for the input buffer")
         }
-        let state = Unmanaged.passRetained(State(source: source))
-        guard let context = avio_alloc_context(buffer, Int32(bufferSize), 0, state.toOpaque(), readPacket, nil, nil) else {
+        let state = Unmanaged.passRetained(State(source: source, historyLimit: history))
+        guard let context = avio_alloc_context(buffer, Int32(bufferSize), 0, state.toOpaque(), readPacket, nil, seekBack) else {
             av_free(buffer)
             state.release()
             throw MediaError(source: source.name, reason: "out of memory for the input context")
         }
+        // Not seekable: demuxers must not go looking for an index at the end of a live stream.
         context.pointee.seekable = 0
         self.context = context
         self.state = state
@@ -53,13 +81,19 @@ private let readPacket: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableP
     opaque, buffer, size in
     guard let opaque, let buffer, size > 0 else { return snaprate_averror(EINVAL) }
     let state = Unmanaged<AVIOBridge.State>.fromOpaque(opaque).takeUnretainedValue()
+    if state.position < state.bytesRead {
+        // After a seek back: the remembered bytes first.
+        let from = state.position - state.historyStart
+        let count = min(Int(size), state.history.count - from)
+        state.history.withUnsafeBufferPointer { buffer.update(from: $0.baseAddress! + from, count: count) }
+        state.position += count
+        return Int32(count)
+    }
     switch state.source.read(into: UnsafeMutableRawBufferPointer(start: buffer, count: Int(size))) {
     case .bytes(let count):
-        if state.prefix.count < AVIOBridge.State.prefixLimit {
-            let take = min(count, AVIOBridge.State.prefixLimit - state.prefix.count)
-            state.prefix.append(contentsOf: UnsafeBufferPointer(start: buffer, count: take))
-        }
+        state.remember(UnsafeBufferPointer(start: buffer, count: count))
         state.bytesRead += count
+        state.position = state.bytesRead
         return Int32(count)
     case .end:
         return snaprate_averror_eof()
@@ -67,4 +101,21 @@ private let readPacket: @convention(c) (UnsafeMutableRawPointer?, UnsafeMutableP
         state.failure = message
         return snaprate_averror(EIO)
     }
+}
+
+/// Seeks within the remembered bytes (or to where reading stands); anything else cannot be done.
+private let seekBack: @convention(c) (UnsafeMutableRawPointer?, Int64, Int32) -> Int64 = { opaque, offset, whence in
+    guard let opaque else { return Int64(snaprate_averror(EINVAL)) }
+    let state = Unmanaged<AVIOBridge.State>.fromOpaque(opaque).takeUnretainedValue()
+    let target: Int64
+    switch whence {
+    case SEEK_SET: target = offset
+    case SEEK_CUR: target = Int64(state.position) + offset
+    default: return Int64(snaprate_averror(ESPIPE))  // SEEK_END, AVSEEK_SIZE: the size is unknown
+    }
+    guard target >= Int64(state.historyStart), target <= Int64(state.bytesRead) else {
+        return Int64(snaprate_averror(ESPIPE))
+    }
+    state.position = Int(target)
+    return target
 }

@@ -1,7 +1,7 @@
 import CFFmpeg
 
-/// Turns decoded AVFrames into `Frame` pixels: libswscale for RGB, gray or a size change, a plain
-/// plane copy when the decoder's own YUV420P is wanted at its own size.
+/// Turns decoded AVFrames into `Frame` pixels: libswscale for RGB, gray, another pixel layout or a
+/// size change, a plain plane copy when the decoder's own YUV420P is wanted at its own size.
 final class FrameConverter {
     private let format: PixelFormat
     private let outputSize: (width: Int, height: Int)?
@@ -25,25 +25,26 @@ final class FrameConverter {
         let sourceFormat = AVPixelFormat(rawValue: frame.pointee.format)
 
         if format == .yuv420p && sourceFormat == AV_PIX_FMT_YUV420P && width == sourceWidth && height == sourceHeight {
-            let size = Int(av_image_get_buffer_size(AV_PIX_FMT_YUV420P, Int32(width), Int32(height), 1))
-            guard size > 0 else { return nil }
-            let pixels = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-                count = snaprate_copy_planes(frame, buffer.baseAddress, Int32(size)) == size ? size : 0
+            return Self.planes(AV_PIX_FMT_YUV420P, width: width, height: height) { buffer, size in
+                snaprate_copy_planes(frame, buffer, size)
             }
-            return pixels.isEmpty ? nil : (pixels, width, height)
         }
 
-        let target: AVPixelFormat
-        let bytesPerPixel: Int
-        switch format {
-        case .rgb24: (target, bytesPerPixel) = (AV_PIX_FMT_RGB24, 3)
-        case .gray8: (target, bytesPerPixel) = (AV_PIX_FMT_GRAY8, 1)
-        case .yuv420p: return nil  // a scaled planar copy is not something any stage needs
+        let target: AVPixelFormat = switch format {
+        case .rgb24: AV_PIX_FMT_RGB24
+        case .gray8: AV_PIX_FMT_GRAY8
+        // Another layout (4:2:2 Motion JPEG, 10-bit VP9) or another size.
+        case .yuv420p: AV_PIX_FMT_YUV420P
         }
         scaler = sws_getCachedContext(scaler, Int32(sourceWidth), Int32(sourceHeight), sourceFormat,
                                       Int32(width), Int32(height), target, SWS_BILINEAR, nil, nil, nil)
         guard let scaler else { return nil }
-        let rowBytes = width * bytesPerPixel
+        if format == .yuv420p {
+            return Self.planes(target, width: width, height: height) { buffer, size in
+                snaprate_scale_to_planes(scaler, frame, buffer, size, target, Int32(width), Int32(height))
+            }
+        }
+        let rowBytes = width * (format == .rgb24 ? 3 : 1)
         let size = rowBytes * height
         var ok = false
         // Some of libswscale's SIMD writers run a little past the last row: leave them slack.
@@ -52,5 +53,16 @@ final class FrameConverter {
             count = size
         }
         return ok ? (pixels, width, height) : nil
+    }
+
+    /// A planar image packed tightly, filled by `write` (which returns the bytes it wrote).
+    private static func planes(_ format: AVPixelFormat, width: Int, height: Int,
+                               write: (UnsafeMutablePointer<UInt8>?, Int32) -> Int32) -> (pixels: [UInt8], width: Int, height: Int)? {
+        let size = Int(av_image_get_buffer_size(format, Int32(width), Int32(height), 1))
+        guard size > 0 else { return nil }
+        let pixels = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            count = write(buffer.baseAddress, Int32(size)) == size ? size : 0
+        }
+        return pixels.isEmpty ? nil : (pixels, width, height)
     }
 }

@@ -4,10 +4,25 @@ import Foundation
 ///
 /// This is how a browser's MediaRecorder output reaches FFmpeg: the first chunk holds the EBML
 /// header and Tracks, later chunks start anywhere, often mid-cluster. The decoder sees one
-/// continuous byte stream. Memory is bounded: `push` suspends while more than `capacity` bytes wait.
+/// continuous byte stream. Memory is bounded: `push` suspends while more than `capacity` bytes wait,
+/// and a chunk over `maxChunkSize` is refused (it ends the feed). A feed whose reader has waited
+/// `idleTimeout` for a byte ends with a failure: a sender that went quiet does not hold a decoder
+/// thread forever.
 public final class ChunkFeed: ByteSource, @unchecked Sendable {
     public let name: String
     public let capacity: Int
+    public let maxChunkSize: Int
+    public let idleTimeout: Duration?
+
+    /// What became of a pushed chunk.
+    public enum Push: Sendable, Equatable {
+        /// Queued for the reader.
+        case queued
+        /// The reader has gone or the feed has ended: the chunk was thrown away.
+        case closed
+        /// The chunk broke a limit; the feed has ended with this message as its failure.
+        case refused(String)
+    }
 
     // Every field below is guarded by `condition`.
     private let condition = NSCondition()
@@ -18,27 +33,37 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
     private var finished = false
     private var failure: String?
     private var readerGone = false
+    private var idledOut = false
     private var waitingProducers: [CheckedContinuation<Void, Never>] = []
 
-    public init(name: String, capacity: Int = 16 << 20) {
+    public init(name: String, capacity: Int = 16 << 20, maxChunkSize: Int = 8 << 20, idleTimeout: Duration? = nil) {
         self.name = name
         self.capacity = capacity
+        self.maxChunkSize = maxChunkSize
+        self.idleTimeout = idleTimeout
     }
 
-    /// Queues one chunk. Suspends while the buffer is over capacity; returns false once the reader
-    /// has gone (the decoder ended or failed), when further chunks would be thrown away.
+    /// True once the feed ended because its reader waited `idleTimeout` for a byte.
+    public var timedOut: Bool { condition.withLock { idledOut } }
+
+    /// Queues one chunk. Suspends while the buffer is over capacity. A chunk over `maxChunkSize`
+    /// ends the feed with a failure the reader sees after the bytes already queued.
     @discardableResult
-    public func push(_ chunk: [UInt8]) async -> Bool {
+    public func push(_ chunk: [UInt8]) async -> Push {
+        if chunk.count > maxChunkSize {
+            let reason = "a chunk of \(chunk.count) bytes is over the \(maxChunkSize)-byte chunk limit"
+            return condition.withLock { readerGone || finished } ? .closed : refuse(reason)
+        }
         while true {
-            let admitted: Bool? = condition.withLock {
-                if readerGone || finished { return false }
+            let admitted: Push? = condition.withLock {
+                if readerGone || finished { return .closed }
                 if buffered < capacity {
                     if !chunk.isEmpty {
                         chunks.append(chunk)
                         buffered += chunk.count
                         condition.broadcast()
                     }
-                    return true
+                    return .queued
                 }
                 return nil
             }
@@ -67,11 +92,25 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
         producers.forEach { $0.resume() }
     }
 
+    /// Ends the stream at once with a failure: bytes still queued are dropped, so a sender that
+    /// broke a limit costs no more decoding.
+    public func abort(failure: String) {
+        let producers = condition.withLock {
+            guard !finished else { return [CheckedContinuation<Void, Never>]() }
+            finished = true
+            self.failure = failure
+            dropQueued()
+            condition.broadcast()
+            return takeProducers()
+        }
+        producers.forEach { $0.resume() }
+    }
+
     /// Pushes every chunk of a sequence, then finishes; a thrown error finishes with a failure.
     public func pump<Chunks: AsyncSequence>(_ sequence: Chunks) async where Chunks.Element == [UInt8] {
         do {
             for try await chunk in sequence {
-                guard await push(chunk) else { return }
+                guard await push(chunk) == .queued else { return }
             }
             finish()
         } catch {
@@ -83,8 +122,18 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
         guard let destination = buffer.baseAddress, !buffer.isEmpty else { return .bytes(0) }
         var producers: [CheckedContinuation<Void, Never>] = []
         let result: ByteRead = condition.withLock {
+            let deadline = idleTimeout.map { Date(timeIntervalSinceNow: $0.timeInterval) }
             while buffered == 0 && !finished && !readerGone {
-                condition.wait()
+                guard let deadline else {
+                    condition.wait()
+                    continue
+                }
+                if !condition.wait(until: deadline) && buffered == 0 && !finished && !readerGone {
+                    finished = true
+                    idledOut = true
+                    failure = "no bytes for \(idleTimeout.map(Self.describe) ?? "") (idle timeout)"
+                    producers = takeProducers()
+                }
             }
             if buffered == 0 {
                 if let failure { return .failure(failure) }
@@ -122,6 +171,24 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
         producers.forEach { $0.resume() }
     }
 
+    private func refuse(_ reason: String) -> Push {
+        abort(failure: reason)
+        return .refused(reason)
+    }
+
+    /// Called with `condition` held.
+    private func dropQueued() {
+        chunks.removeAll()
+        head = 0
+        offsetInHead = 0
+        buffered = 0
+    }
+
+    private static func describe(_ duration: Duration) -> String {
+        let seconds = duration.timeInterval
+        return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
+    }
+
     /// Drops consumed chunks once they are the larger part of the array, so it never grows unbounded.
     private func compactIfWorthIt() {
         if head > 32 && head * 2 > chunks.count {
@@ -133,5 +200,12 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
     private func takeProducers() -> [CheckedContinuation<Void, Never>] {
         defer { waitingProducers.removeAll() }
         return waitingProducers
+    }
+}
+
+extension Duration {
+    /// Seconds as a `TimeInterval`, for Foundation's deadlines.
+    var timeInterval: Double {
+        Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }

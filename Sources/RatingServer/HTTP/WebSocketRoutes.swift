@@ -12,6 +12,7 @@ struct WebSocketRoutes {
 
     func add(to router: Router<SocketRequestContext>) {
         let context = context
+        let admission = Admission(context: context)
         let ingest = router.group().add(middleware: AccessMiddleware(scope: .ingest, access: context.access))
         ingest.ws("/ingest/{kiosk}") { request, requestContext in
             guard let name = requestContext.parameters.get("kiosk"), KioskID(name) != nil else {
@@ -26,8 +27,10 @@ struct WebSocketRoutes {
         } onUpgrade: { inbound, outbound, wsContext in
             // Validated before the upgrade.
             guard let name = wsContext.requestContext.parameters.get("kiosk"), let kiosk = KioskID(name) else { return }
-            try await IngestSocket(context: context, kiosk: kiosk)
-                .serve(inbound: inbound, outbound: outbound, logger: wsContext.logger)
+            try await admission.hold(.stream, from: wsContext.requestContext.peer, outbound: outbound) {
+                try await IngestSocket(context: context, kiosk: kiosk)
+                    .serve(inbound: inbound, outbound: outbound, logger: wsContext.logger)
+            }
         }
 
         let subscribe = router.group().add(middleware: AccessMiddleware(scope: .subscribe, access: context.access))
@@ -37,8 +40,10 @@ struct WebSocketRoutes {
         } onUpgrade: { inbound, outbound, wsContext in
             let subscription = try Self.subscription(wsContext.request, context: context)
             let channel = wsContext.requestContext.channel
-            try await subscription.serve(inbound: inbound, outbound: outbound, logger: wsContext.logger,
-                                         cut: { channel.close(mode: .all, promise: nil) })
+            try await admission.hold(.subscriber, from: wsContext.requestContext.peer, outbound: outbound) {
+                try await subscription.serve(inbound: inbound, outbound: outbound, logger: wsContext.logger,
+                                             cut: { channel.close(mode: .all, promise: nil) })
+            }
         }
     }
 

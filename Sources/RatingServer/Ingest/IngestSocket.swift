@@ -3,6 +3,7 @@ import HummingbirdWebSocket
 import Logging
 import MediaIngest
 import NIOCore
+import NIOWebSocket
 import Rating
 import RatingStream
 
@@ -12,16 +13,20 @@ import RatingStream
 ///
 /// The chunks go into a `ChunkFeed` that the stream's decoder reads as one byte stream. When the
 /// client closes, the feed ends and the decoder finishes the frames it holds. A stream that is not
-/// WebM, or that the decoder gives up on, gets an error message and a close; other streams go on.
+/// WebM, that the decoder gives up on, or that breaks a limit (`IngestLimits`: message or chunk
+/// size, ingest rate, idle timeout) gets an error message naming why and a close; other streams
+/// go on.
 struct IngestSocket {
     let context: ServerContext
     let kiosk: KioskID
 
     func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger) async throws {
-        let feed = ChunkFeed(name: "ws:\(kiosk)")
+        let limits = context.configuration.limits
+        let feed = ChunkFeed(name: "ws:\(kiosk)", maxChunkSize: limits.maxChunkSize, idleTimeout: limits.idleTimeout)
         let runner = StreamRunner(context: context, kiosk: kiosk)
         let throttle = ClassThrottle(interval: 1 / max(0.1, context.configuration.classMessagesPerSecond))
         let ended = EndFlag()
+        let broken = BrokenLimit()
         let context = context
         let observer = StreamRunner.Observer(
             frame: { outcome in
@@ -36,6 +41,10 @@ struct IngestSocket {
             endOfSource: {
                 if ended.isSet { return .finished }
                 return context.isAccepting ? .disconnected : .shutdown
+            },
+            stopped: {
+                if let limit = broken.value { return .failed(limit.message) }
+                return feed.timedOut ? .idle("\(feed.name): no bytes for \(limits.idleTimeout.shown) (idle timeout)") : nil
             })
         let maxSize = context.configuration.maxMessageSize
         let result = try await withThrowingTaskGroup(of: StreamEnd?.self) { group in
@@ -43,38 +52,8 @@ struct IngestSocket {
                 await runner.run(source: feed, observer: observer).end
             }
             group.addTask {
-                var header = EBMLHeaderCheck()
-                var received = 0
-                defer {
-                    feed.finish(failure: header.finish())
-                    logger.debug("ingest socket input ended", metadata: ["kiosk": "\(kiosk)", "messages": "\(received)"])
-                }
-                // A connection that breaks ends the feed like a hang-up: the decoder still
-                // finishes what arrived, and the session says `disconnected`.
-                do {
-                    for try await message in inbound.messages(maxSize: maxSize) {
-                        received += 1
-                        guard case .binary(var buffer) = message else {
-                            // `{"type":"end"}`: the client has sent everything; finish what was sent.
-                            if case .text(let text) = message, text.contains("\"end\"") {
-                                ended.set()
-                                break
-                            }
-                            continue
-                        }
-                        switch header.admit(buffer.readBytes(length: buffer.readableBytes) ?? []) {
-                        case .undecided:
-                            continue
-                        case .refuse(let reason):
-                            feed.finish(failure: reason)
-                            return nil
-                        case .pass(let bytes):
-                            guard await feed.push(bytes) else { return nil }
-                        }
-                    }
-                } catch {
-                    logger.debug("ingest socket read ended: \(error)", metadata: ["kiosk": "\(kiosk)"])
-                }
+                await IngestReader(feed: feed, limits: limits, maxMessageSize: maxSize, kiosk: kiosk, logger: logger)
+                    .read(inbound, ended: ended, broken: broken)
                 return nil
             }
             var end: StreamEnd?
@@ -82,10 +61,15 @@ struct IngestSocket {
             while let next = try await group.next() {
                 guard let next else { continue }
                 end = next
-                if case .failed(let message) = next {
-                    logger.warning("ingest stream failed", metadata: ["kiosk": "\(kiosk)", "error": "\(message)"])
+                if let message = next.errorMessage {
+                    let limit = broken.value
+                    let name = limit?.limit ?? (feed.timedOut ? "idle" : nil)
+                    if let name { context.metrics.limitHits(name).increment() }
+                    logger.warning("ingest stream failed", metadata: ["kiosk": "\(kiosk)", "error": "\(message)",
+                                                                     "limit": "\(name ?? "none")"])
                     try? await outbound.write(.text(PushMessage.error(message)))
-                    try? await outbound.close(.unacceptableData, reason: "stream error")
+                    let close = limit?.close ?? (name == "idle" ? .policyViolation : .unacceptableData)
+                    try? await outbound.close(close, reason: name ?? "stream error")
                 }
                 group.cancelAll()
             }

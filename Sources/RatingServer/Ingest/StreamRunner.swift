@@ -12,6 +12,8 @@ enum StreamEnd: Sendable, Equatable {
     /// The client went away without saying the stream was over.
     case disconnected
     case shutdown
+    /// The client sent nothing for the idle timeout; the message says so.
+    case idle(String)
     case failed(String)
 
     var reason: String {
@@ -19,7 +21,16 @@ enum StreamEnd: Sendable, Equatable {
         case .finished: "finished"
         case .disconnected: "disconnected"
         case .shutdown: "shutdown"
+        case .idle: "idle"
         case .failed(let message): "error: \(message)"
+        }
+    }
+
+    /// What the client is told when the stream did not end well.
+    var errorMessage: String? {
+        switch self {
+        case .idle(let message), .failed(let message): message
+        case .finished, .disconnected, .shutdown: nil
         }
     }
 }
@@ -45,6 +56,9 @@ struct StreamRunner: Sendable {
         var rating: @Sendable (DetectedRating) async -> Void = { _ in }
         /// Why the stream ended when its source simply ran out (a socket can tell more than EOF).
         var endOfSource: @Sendable () -> StreamEnd = { .finished }
+        /// Why the caller cut the source short, if it did (a limit broken): that, not what the
+        /// decoder made of the cut, is how the stream ended.
+        var stopped: @Sendable () -> StreamEnd? = { nil }
     }
 
     func run(source: ByteSource, observer: Observer = Observer()) async -> (end: StreamEnd, counters: DecodeCounters) {
@@ -80,7 +94,8 @@ struct StreamRunner: Sendable {
             // Progress goes on the board about once a second: the dashboard's frame rate and
             // "last seen" are only as fresh as this.
             var lastStatus = clock.now
-            let frames = DecodedFrames(source: source, options: DecodeOptions(pixelFormat: .rgb24), lookahead: 1,
+            let options = DecodeOptions(pixelFormat: .rgb24, maxDimension: context.configuration.limits.maxDimension)
+            let frames = DecodedFrames(source: source, options: options, lookahead: 1,
                                        delivery: .live(maxLag: context.configuration.maxLag), logger: logger)
             var iterator = frames.makeAsyncIterator()
             var replaced = 0
@@ -131,12 +146,12 @@ struct StreamRunner: Sendable {
                     counters = final
                 }
             }
-            end = Task.isCancelled ? .shutdown : observer.endOfSource()
+            end = Task.isCancelled ? .shutdown : observer.stopped() ?? observer.endOfSource()
         } catch is CancellationError {
             end = .shutdown
         } catch {
             metrics.streamErrors.increment()
-            end = Task.isCancelled ? .shutdown : .failed("\(error)")
+            end = Task.isCancelled ? .shutdown : observer.stopped() ?? .failed("\(error)")
         }
         metrics.activeStreams.decrement()
         await publishStatus(.ended, counters: counters, detected: detected)

@@ -49,6 +49,13 @@ final class ServerMetrics: Sendable {
         Counter(label: "snaprate_access_refused_total", dimensions: [("reason", reason)])
     }
 
+    /// Connections refused and streams closed by an `IngestLimits` limit, by its name
+    /// (`streams_per_ip`, `max_streams`, `subscribers_per_ip`, `chunk_size`, `message_size`,
+    /// `ingest_rate`, `idle`).
+    func limitHits(_ limit: String) -> Counter {
+        Counter(label: "snaprate_limit_hits_total", dimensions: [("limit", limit)])
+    }
+
     func ratings(kiosk: String, rating: String) -> Counter {
         Counter(label: "snaprate_ratings_total", dimensions: [("kiosk", kiosk), ("rating", rating)])
     }

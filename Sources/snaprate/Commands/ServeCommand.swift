@@ -25,7 +25,9 @@ struct ServeCommand: AsyncParsableCommand {
 
         Retention: --retain-days N deletes ratings and ended sessions older than N days, at start and then hourly; without it they are kept for ever. No frame or video is ever written to disk.
 
-        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN, SNAPRATE_PAGES, SNAPRATE_TOKENS_FILE, SNAPRATE_INSECURE and SNAPRATE_RETAIN_DAYS set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
+        Limits (each answered with a clear error, see the README): --max-dimension, --max-chunk-size, --max-message-size, --max-ingest-rate over --ingest-rate-window, --streams-per-ip, --subscribers-per-ip, --max-streams, --idle-timeout. The per-address limits spare loopback clients (a local reverse proxy, loadtest) unless --limit-loopback.
+
+        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN, SNAPRATE_PAGES, SNAPRATE_TOKENS_FILE, SNAPRATE_INSECURE, SNAPRATE_RETAIN_DAYS and the limits' SNAPRATE_MAX_DIMENSION and so on set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
         """
     )
 
@@ -77,6 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
     var retainDays: Int?
 
     @OptionGroup var access: AccessOptions
+
+    @OptionGroup var limits: LimitOptions
 
     @OptionGroup var models: ModelOptions
 
@@ -142,10 +146,18 @@ struct ServeCommand: AsyncParsableCommand {
             // Not fatal: stdin and WebSocket ingest and the API work without the pages.
             if let reason = pageAssets.unavailable { logger.warning("\(reason)") }
         }
+        let ingestLimits: IngestLimits
+        do {
+            ingestLimits = try limits.validated()
+        } catch {
+            Console.error("\(error)")
+            throw ExitCode(2)
+        }
         let configuration = ServerConfiguration(host: host, port: port, event: event, modelVariant: models.variant,
                                                 models: models.directory, stdinKiosk: stdinID, storedRingCapacity: pushBuffer,
                                                 storeQueueCapacity: storeQueue, sendTimeout: .milliseconds(Int(sendTimeout * 1000)),
-                                                maxLag: maxLag, detectionThreads: detectionThreads, pages: pageAssets,
+                                                maxMessageSize: limits.maxMessageSize, maxLag: maxLag, limits: ingestLimits,
+                                                detectionThreads: detectionThreads, pages: pageAssets,
                                                 accessTokens: accessTokens, retention: retainDays.map { .seconds($0 * 86_400) })
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,
@@ -170,5 +182,6 @@ struct ServeCommand: AsyncParsableCommand {
         if pages == nil, let value = environment["SNAPRATE_PAGES"], !value.isEmpty { pages = value }
         if retainDays == nil, let value = environment["SNAPRATE_RETAIN_DAYS"].flatMap(Int.init) { retainDays = value }
         access.applyEnvironment(environment)
+        limits.applyEnvironment(environment)
     }
 }

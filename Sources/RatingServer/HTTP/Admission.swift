@@ -1,0 +1,31 @@
+import HummingbirdWebSocket
+import Logging
+import NIOWebSocket
+
+/// The limits on how many streams and subscribers connect, as the WebSocket routes apply them.
+///
+/// They are checked after the upgrade, not before: Hummingbird answers a refused upgrade with a
+/// bare 400, and a browser's WebSocket shows no HTTP status anyway. So a connection over a limit
+/// gets `{"type":"error","message":...}` naming it, then close code 1008 (this client has too
+/// many) or 1013 (try again later: the server is full).
+struct Admission {
+    let context: ServerContext
+
+    /// Runs `body` counted as a connection of `kind`, or refuses it.
+    func hold(_ kind: ConnectionCounts.Kind, from peer: Peer, outbound: WebSocketOutboundWriter,
+              _ body: () async throws -> Void) async throws {
+        if let refusal = context.connections.admit(kind, from: peer) {
+            if kind == .stream { context.metrics.refusedStreams.increment() }
+            context.metrics.limitHits(refusal.limit).increment()
+            context.logger.warning("refused a connection", metadata: [
+                "limit": "\(refusal.limit)", "peer": "\(peer)", "reason": "\(refusal.message)",
+            ])
+            try? await outbound.write(.text(PushMessage.error(refusal.message)))
+            let code = refusal.serverFull ? WebSocketErrorCode(codeNumber: 1013) : .policyViolation
+            try? await outbound.close(code, reason: refusal.limit)
+            return
+        }
+        defer { context.connections.release(kind, from: peer) }
+        try await body()
+    }
+}
