@@ -28,8 +28,10 @@ import TestSupport
         try await Self.archive(Self.archived, into: database)
 
         // A push buffer of 2 ratings: the third stored while a subscriber is stuck laps it. A
-        // subscriber whose socket takes nothing for 5 s is cut.
-        let server = try ServeProcess(store: database, arguments: ["--stdin", "cam", "--push-buffer", "2", "--send-timeout", "5"])
+        // subscriber whose socket takes nothing for 20 s is cut: long enough that the readers
+        // here, which never pause for long, are not taken for stalled when other test suites
+        // keep this process from running for a while.
+        let server = try ServeProcess(store: database, arguments: ["--stdin", "cam", "--push-buffer", "2", "--send-timeout", "20"])
         let url = "\(server.webSocketURL)/ws"
         // Connects and never reads.
         let stall = { @Sendable in
@@ -109,7 +111,7 @@ import TestSupport
         #expect(connections > 10)
         print("misbehaving subscribers: churner connected \(connections) times")
         // The subscriber that never reads is cut, and nothing else is.
-        try await withTimeout(60, "the stalled subscriber is cut") {
+        try await withTimeout(90, "the stalled subscriber is cut") {
             while try await SocketClients.metric(server.baseURL, "snaprate_subscribers_cut_total") ?? 0 < 1 {
                 try await Task.sleep(for: .milliseconds(100))
             }
