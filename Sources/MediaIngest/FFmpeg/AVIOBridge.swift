@@ -7,7 +7,9 @@ import CFFmpeg
 /// resync) seeks back to just after the last element it trusted; on a stream that cannot seek
 /// that works only while the bytes are still in FFmpeg's buffer, which depends on how much each
 /// read happened to return. So the bridge keeps the last `history` bytes it read and serves such
-/// a seek from them: damaged input decodes the same from a file, a pipe or chunks of any size.
+/// a seek from them: damaged input decodes the same from a file, a pipe or chunks of any size, as
+/// long as the seek goes back no further than that. 512 KiB is a few seconds of a browser's 200 ms
+/// clusters; it is held by every live stream, so it is not larger.
 final class AVIOBridge {
     let context: UnsafeMutablePointer<AVIOContext>
     private let state: Unmanaged<State>
@@ -28,9 +30,12 @@ final class AVIOBridge {
         /// The stream offset of the next byte FFmpeg reads: below `bytesRead` after a seek back.
         var position = 0
 
-        init(source: ByteSource, historyLimit: Int) {
+        init(source: ByteSource, historyLimit: Int, readSize: Int) {
             self.source = source
             self.historyLimit = historyLimit
+            // Allocated once: appends never outgrow it (see `remember`), so the array never
+            // doubles past what it needs.
+            history.reserveCapacity(historyLimit + historyLimit / 8 + readSize)
         }
 
         func remember(_ bytes: UnsafeBufferPointer<UInt8>) {
@@ -38,8 +43,9 @@ final class AVIOBridge {
                 prefix.append(contentsOf: bytes.prefix(Self.prefixLimit - prefix.count))
             }
             history.append(contentsOf: bytes)
-            // Trimmed in steps of half the limit, so that each byte is moved at most twice.
-            if history.count > historyLimit + historyLimit / 2 {
+            // Trimmed in steps of an eighth of the limit: each byte is moved at most eight times,
+            // and the array holds at most one read more than that.
+            if history.count > historyLimit + historyLimit / 8 {
                 let excess = history.count - historyLimit
                 history.removeFirst(excess)
                 historyStart += excess
@@ -51,12 +57,12 @@ final class AVIOBridge {
     var failure: String? { state.takeUnretainedValue().failure }
     var prefix: [UInt8] { state.takeUnretainedValue().prefix }
 
-    init(source: ByteSource, bufferSize: Int = 64 << 10, history: Int = 1 << 20) throws(MediaError) {
+    init(source: ByteSource, bufferSize: Int = 64 << 10, history: Int = 512 << 10) throws(MediaError) {
         // FFmpeg may reallocate or free this buffer, so it must come from av_malloc.
         guard let buffer = av_malloc(bufferSize)?.assumingMemoryBound(to: UInt8.self) else {
             throw MediaError(source: source.name, reason: "out of memory for the input buffer")
         }
-        let state = Unmanaged.passRetained(State(source: source, historyLimit: history))
+        let state = Unmanaged.passRetained(State(source: source, historyLimit: history, readSize: bufferSize))
         guard let context = avio_alloc_context(buffer, Int32(bufferSize), 0, state.toOpaque(), readPacket, nil, seekBack) else {
             av_free(buffer)
             state.release()
