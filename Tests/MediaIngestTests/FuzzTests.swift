@@ -10,7 +10,9 @@ import TestSupport
 /// one-line error naming its source; memory must stay bounded. The same cases go through stdin
 /// (`AnalyzeFuzzTests`) and a WebSocket (`IngestFuzzTests`).
 @Suite(.serialized) struct FuzzTests {
-    static let timeout = Duration.seconds(Int(ProcessInfo.processInfo.environment["SNAPRATE_FUZZ_TIMEOUT"] ?? "") ?? 10)
+    // Long enough that a case the rest of the test run keeps from the CPU is not taken for a hang
+    // (a case decodes in milliseconds on its own; a hang never ends).
+    static let timeout = Duration.seconds(Int(ProcessInfo.processInfo.environment["SNAPRATE_FUZZ_TIMEOUT"] ?? "") ?? 60)
     /// Far above what a thousand small decodes need (a frame is at most 4096 x 4096 RGB, 48 MB):
     /// only memory that grows with the number of cases, or one runaway allocation, reaches it.
     static let residentLimit = 1536 << 20
