@@ -85,7 +85,7 @@ public struct DecodedFrames: AsyncSequence, Sendable {
         thread.start()
         return Iterator(mailbox: mailbox, ending: IterationEnd(mailbox: mailbox, stop: stop, source: source),
                         converter: FrameConverter(format: options.pixelFormat, outputSize: options.outputSize),
-                        format: options.pixelFormat)
+                        format: options.pixelFormat, logger: logger)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
@@ -94,13 +94,15 @@ public struct DecodedFrames: AsyncSequence, Sendable {
         /// Converts the pictures live delivery hands over, on the consumer's side.
         let converter: FrameConverter
         let format: PixelFormat
+        let logger: Logger
         private var refusedPictures = 0
 
-        init(mailbox: FrameMailbox, ending: IterationEnd, converter: FrameConverter, format: PixelFormat) {
+        init(mailbox: FrameMailbox, ending: IterationEnd, converter: FrameConverter, format: PixelFormat, logger: Logger) {
             self.mailbox = mailbox
             self.ending = ending
             self.converter = converter
             self.format = format
+            self.logger = logger
         }
 
         /// Frames decoded but never delivered because `.live` delivery replaced them.
@@ -118,7 +120,11 @@ public struct DecodedFrames: AsyncSequence, Sendable {
                     return event
                 case .picture(let picture):
                     if let frame = picture.frame(converter: converter, format: format) { return .frame(frame) }
+                    // Logged as the decoder logs the frames it cannot convert itself.
                     refusedPictures += 1
+                    logger.warning("decode error, skipped", metadata: [
+                        "source": "\(ending.source.name)", "stage": "convert", "error": "libswscale refused the picture",
+                    ])
                 }
             }
             return nil
