@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWSClient
 import NIOCore
 import Rating
+@testable import RatingServer
 import RatingStore
 import Testing
 import TestSupport
@@ -33,9 +34,14 @@ import TestSupport
         // keep this process from running for a while.
         let server = try ServeProcess(store: database, arguments: ["--stdin", "cam", "--push-buffer", "2", "--send-timeout", "20"])
         let url = "\(server.webSocketURL)/ws"
+        // The readers run on a thread of their own. On the cooperative pool, suites that compute
+        // without suspending (the fuzz run, the ring buffer's) can hold both threads for longer
+        // than the send timeout, and a reader kept from reading is, to the server, stalled.
+        let readers = DetectionExecutor(threads: 1, niceness: 0)
+        defer { readers.shutdown() }
         // Connects and never reads.
         let stall = { @Sendable in
-            Task {
+            Task(executorPreference: readers) {
                 try await WebSocketClient.connect(url: "\(url)?since=0", logger: SocketClients.logger) { _, _, _ in
                     try await Task.sleep(for: .seconds(3600))
                 }
@@ -44,11 +50,14 @@ import TestSupport
         let stalled = stall()
         let release = LockedFlag()
         let late = MessageLog()
-        let lateReader = Task {
+        let lateReader = Task(executorPreference: readers) {
             try await WebSocketClient.connect(url: "\(url)?since=0", logger: SocketClients.logger) { inbound, _, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
-                // Slow until released: 100 messages, then a pause of a tenth of a second; far
-                // behind the replay, but never so long idle that it looks stalled.
+                // Until released, slow after the first 1,000: a pause of a tenth of a second
+                // each 20 messages, about 40 KB/s. That keeps it in the replay for minutes, so
+                // it is still there when the live ratings come, yet each write to it finishes
+                // in a second or two (a trickle of a few KB/s would not: the server's writes
+                // wait for the client to free a TCP window, and would look stalled).
                 var read = 0
                 while let message = try await messages.next() {
                     guard case .text(let text) = message else { continue }
@@ -56,11 +65,11 @@ import TestSupport
                     late.append(decoded)
                     if let seq = decoded.seq, seq >= release.value ?? .max { return }
                     read += 1
-                    if release.value == nil, read % 100 == 0 { try await Task.sleep(for: .milliseconds(100)) }
+                    if release.value == nil, read > 1000, read % 20 == 0 { try await Task.sleep(for: .milliseconds(100)) }
                 }
             }
         }
-        let churner = Task {
+        let churner = Task(executorPreference: readers) {
             var connections = 0
             while !Task.isCancelled {
                 // Each connection asks for the whole archive, takes one message and hangs up.
@@ -101,7 +110,9 @@ import TestSupport
         release.set(Int64(latest))
         _ = try await withTimeout(120, "the late reader's catching up") { try await lateReader.value }
         let sequences = late.ratings.compactMap(\.seq)
-        #expect(sequences == (1...Int64(Self.archived + live)).map { $0 })
+        let misplaced = zip(sequences, Int64(1)...).first { $0 != $1 }
+        #expect(sequences.count == Self.archived + live && misplaced == nil,
+                "the late reader got \(sequences.count) of \(Self.archived + live); first out of place (got, expected): \(String(describing: misplaced))")
         // The ring passed the late reader by while the server was blocked writing to it; what it
         // missed came from the store (the gap message itself is checked in `SubscriptionTests`).
         #expect(try await SocketClients.metric(server.baseURL, "snaprate_push_gaps_total") ?? 0 >= 1)

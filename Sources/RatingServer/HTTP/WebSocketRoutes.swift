@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdWebSocket
+import NIOCore
 import RatingStream
 
 /// `WS /ingest/{kiosk}` (scope `ingest`) and `WS /ws?kiosk=&since=` (scope `subscribe`).
@@ -40,12 +41,21 @@ struct WebSocketRoutes {
         } onUpgrade: { inbound, outbound, wsContext in
             let subscription = try Self.subscription(wsContext.request, context: context)
             let channel = wsContext.requestContext.channel
+            // Linux wakes a writer whose send buffer is full only once a third of it is free, and
+            // lets that buffer grow to megabytes. A client reading slowly but steadily would then
+            // leave one write waiting for as long as it takes to read a megabyte, and look stalled
+            // to `StallWatchdog`. A small buffer keeps that wait to what it needs to read ~40 KB.
+            try await channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: Self.subscriberSendBuffer).get()
             try await admission.hold(.subscriber, from: wsContext.requestContext.peer, outbound: outbound) {
                 try await subscription.serve(inbound: inbound, outbound: outbound, logger: wsContext.logger,
                                              cut: { channel.close(mode: .all, promise: nil) })
             }
         }
     }
+
+    /// Bytes the kernel may hold for one subscriber (Linux doubles it for its bookkeeping): a
+    /// few hundred messages, a bandwidth-delay product well above what ratings need.
+    static let subscriberSendBuffer: SocketOptionValue = 64 << 10
 
     static func subscription(_ request: Request, context: ServerContext) throws -> Subscription {
         let query = request.uri.queryParameters
