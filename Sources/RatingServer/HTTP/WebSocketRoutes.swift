@@ -48,7 +48,7 @@ struct WebSocketRoutes {
             try await channel.setOption(ChannelOptions.socketOption(.so_sndbuf), value: Self.subscriberSendBuffer).get()
             try await admission.hold(.subscriber, from: wsContext.requestContext.peer, outbound: outbound) {
                 try await subscription.serve(inbound: inbound, outbound: outbound, logger: wsContext.logger,
-                                             cut: { channel.close(mode: .all, promise: nil) })
+                                             eventLoop: channel.eventLoop, cut: { channel.close(mode: .all, promise: nil) })
             }
         }
     }

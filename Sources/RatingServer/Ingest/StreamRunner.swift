@@ -101,12 +101,23 @@ struct StreamRunner: Sendable {
             var replaced = 0
             // Media time of the last frame that found frames replaced before it: the stream was behind.
             var lastBehind: Double?
-            while let event = try await iterator.next() {
-                switch event {
-                case .opened(let info):
+            frames: while true {
+                // The picture lives only inside this switch. A stream parked at one of the awaits
+                // below (its turn at the detection threads, the ring) holds none: sixteen parked
+                // streams each held a 640x480 RGB picture, 15 MB, when it lived to the yield.
+                let outcome: FrameOutcome
+                let handed: ContinuousClock.Instant
+                switch try await iterator.next() {
+                case nil:
+                    break frames
+                case .opened(let info)?:
                     logger.info("stream opened", metadata: ["codec": "\(info.codec)", "width": "\(info.width)", "height": "\(info.height)"])
-                case .frame(let frame):
-                    let handed = clock.now
+                    continue frames
+                case .finished(let final)?:
+                    counters = final
+                    continue frames
+                case .frame(let frame)?:
+                    handed = clock.now
                     metrics.decodeLatency.recordInterval(waitStart.duration(to: handed))
                     // Frames the decoder replaced while this stream was behind were decoded too.
                     let newlyReplaced = iterator.framesReplaced - replaced
@@ -118,33 +129,31 @@ struct StreamRunner: Sendable {
                     // A stream that was behind in the last second sheds the tracker's costly wider
                     // search, so that more of its frames (and the other streams') get detected.
                     let behind = lastBehind.map { frame.time - $0 < 1 && frame.time >= $0 } ?? false
-                    let outcome = pipeline.process(frame, reducedEffort: behind)
-                    detected += 1
-                    detectedCounter.increment()
-                    metrics.detectLatency.recordSeconds(outcome.detectionSeconds)
-                    await observer.frame(outcome)
-                    if let event = outcome.rating {
-                        let rating = DetectedRating(
-                            kiosk: kiosk, session: session, rating: event.rating, confidence: event.confidence,
-                            mediaTime: event.time, wallTime: Date(),
-                            latencyMilliseconds: handed.duration(to: clock.now).milliseconds,
-                            model: context.configuration.modelVariant.rawValue)
-                        await context.detected.publish(rating)
-                        metrics.ratingsDetected.increment()
-                        metrics.ratings(kiosk: kiosk.value, rating: event.rating.rawValue).increment()
-                        await observer.rating(rating)
-                    }
-                    if lastStatus.duration(to: clock.now) >= Self.statusInterval {
-                        lastStatus = clock.now
-                        await publishStatus(.running, counters: counters, detected: detected)
-                    }
-                    // A waiting frame is handed over without a suspension: let the other streams
-                    // queued for the detection threads have their turn before this one goes on.
-                    await Task.yield()
-                    waitStart = clock.now
-                case .finished(let final):
-                    counters = final
+                    outcome = pipeline.process(frame, reducedEffort: behind)
                 }
+                detected += 1
+                detectedCounter.increment()
+                metrics.detectLatency.recordSeconds(outcome.detectionSeconds)
+                await observer.frame(outcome)
+                if let event = outcome.rating {
+                    let rating = DetectedRating(
+                        kiosk: kiosk, session: session, rating: event.rating, confidence: event.confidence,
+                        mediaTime: event.time, wallTime: Date(),
+                        latencyMilliseconds: handed.duration(to: clock.now).milliseconds,
+                        model: context.configuration.modelVariant.rawValue)
+                    await context.detected.publish(rating)
+                    metrics.ratingsDetected.increment()
+                    metrics.ratings(kiosk: kiosk.value, rating: event.rating.rawValue).increment()
+                    await observer.rating(rating)
+                }
+                if lastStatus.duration(to: clock.now) >= Self.statusInterval {
+                    lastStatus = clock.now
+                    await publishStatus(.running, counters: counters, detected: detected)
+                }
+                // A waiting frame is handed over without a suspension: let the other streams
+                // queued for the detection threads have their turn before this one goes on.
+                await Task.yield()
+                waitStart = clock.now
             }
             end = Task.isCancelled ? .shutdown : observer.stopped() ?? observer.endOfSource()
         } catch is CancellationError {

@@ -1,12 +1,15 @@
 import Atomics
 import Dispatch
+import NIOCore
 
 /// Notices a subscriber that has stopped taking data.
 ///
 /// A write to a WebSocket waits while the socket's buffers are full. One pending for longer than
 /// `timeout` means the client stopped reading (or its network went): every later message would
 /// only queue behind it, and even the close frame at shutdown could not be sent. Such a connection
-/// is cut; the client can reconnect and replay with `since`. One per subscription.
+/// is cut; the client can reconnect and replay with `since`. One per subscription, checked by a
+/// timer on the connection's event loop rather than by a task of its own: a task's stack is a few
+/// kilobytes, and a server has a thousand subscribers.
 final class StallWatchdog: Sendable {
     let timeout: Duration
     /// Uptime in nanoseconds when the pending write began; 0 while none is pending.
@@ -30,15 +33,18 @@ final class StallWatchdog: Sendable {
         shutdownSince.store(max(1, Self.now()), ordering: .relaxed)
     }
 
-    /// Returns once a write has been pending for longer than `timeout`, or shutdown began longer
-    /// than `timeout` ago; throws `CancellationError` when the task is cancelled first.
-    func untilStalled() async throws {
+    /// Looks four times per `timeout` and calls `onStall` once, when a write has been pending for
+    /// longer than `timeout` or shutdown began longer than `timeout` ago. Cancel the returned
+    /// task when the subscription ends.
+    func watch(on eventLoop: any EventLoop, onStall: @escaping @Sendable () -> Void) -> RepeatedTask {
         let limit = UInt64(timeout.components.seconds) * 1_000_000_000 + UInt64(timeout.components.attoseconds / 1_000_000_000)
-        while true {
-            try await Task.sleep(for: timeout / 4)
+        let period = TimeAmount.nanoseconds(Int64(max(1, limit / 4)))
+        return eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { task in
             let now = Self.now()
-            for since in [pendingSince.load(ordering: .relaxed), shutdownSince.load(ordering: .relaxed)]
+            for since in [self.pendingSince.load(ordering: .relaxed), self.shutdownSince.load(ordering: .relaxed)]
             where since != 0 && now &- since > limit {
+                task.cancel()
+                onStall()
                 return
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdWebSocket
 import Logging
+import NIOCore
 import RatingStore
 import RatingStream
 import ServiceLifecycle
@@ -18,15 +19,23 @@ struct Subscription {
     let since: Int64
     let pageSize = 500
 
-    /// - Parameter cut: closes the connection at once, without a close handshake (which a client
-    ///   that does not read would never complete).
+    /// - Parameters:
+    ///   - eventLoop: the connection's, where its `StallWatchdog` looks.
+    ///   - cut: closes the connection at once, without a close handshake (which a client that
+    ///     does not read would never complete).
     func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger,
-               cut: @escaping @Sendable () -> Void) async throws {
+               eventLoop: any EventLoop, cut: @escaping @Sendable () -> Void) async throws {
         let metrics = context.metrics
         metrics.subscribers.increment()
         defer { metrics.subscribers.decrement() }
         let cursor = context.stored.makeCursor(gating: false)
         let watchdog = StallWatchdog(timeout: context.configuration.sendTimeout)
+        let watch = watchdog.watch(on: eventLoop) {
+            metrics.stalledSubscribers.increment()
+            logger.info("subscriber cut: it took no data for \(watchdog.timeout)")
+            cut()
+        }
+        defer { watch.cancel() }
         try await withGracefulShutdownHandler {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // The client's side: nothing is expected from it but its close.
@@ -37,12 +46,6 @@ struct Subscription {
                     try await self.push(cursor: cursor) { text in
                         try await watchdog.writing { try await outbound.write(.text(text)) }
                     }
-                }
-                group.addTask {
-                    try await watchdog.untilStalled()
-                    metrics.stalledSubscribers.increment()
-                    logger.info("subscriber cut: it took no data for \(watchdog.timeout)")
-                    cut()
                 }
                 try await group.next()
                 group.cancelAll()
