@@ -17,8 +17,8 @@ public final class HandLandmarker {
     private let presenceOutput: Int
     private let handednessOutput: Int
 
-    public init(model url: URL, logger: Logger, sharing: SharedWeights? = nil) throws {
-        interpreter = try Interpreter(model: url, logger: logger, sharing: sharing)
+    public init(model url: URL, logger: Logger, sharing: SharedWeights? = nil, arena: SharedArena? = nil) throws {
+        interpreter = try Interpreter(model: url, logger: logger, sharing: sharing, arena: arena)
         // MediaPipe splits the outputs by position: 0 screen landmarks, 1 presence, 2 handedness,
         // 3 world landmarks; the names in the 0.10.21 files are Identity, Identity_1, Identity_2.
         guard let landmarks = interpreter.outputIndex(named: "Identity"),

@@ -14,10 +14,13 @@ public final class HandModels {
     }
 
     /// Loads the variant's two models from `models`, with their weights in `sharing` if given.
+    /// The two share one arena: a frame runs them one after the other, and each reads its
+    /// outputs before the other runs.
     public convenience init(variant: ModelVariant, models: ModelDirectory = .standard(), logger: Logger,
                             sharing: SharedWeights? = nil) throws {
-        self.init(palmDetector: try PalmDetector(model: models.require(.palm(variant)), logger: logger, sharing: sharing),
-                  landmarker: try HandLandmarker(model: models.require(.landmark(variant)), logger: logger, sharing: sharing))
+        let arena = SharedArena()
+        self.init(palmDetector: try PalmDetector(model: models.require(.palm(variant)), logger: logger, sharing: sharing, arena: arena),
+                  landmarker: try HandLandmarker(model: models.require(.landmark(variant)), logger: logger, sharing: sharing, arena: arena))
     }
 }
 

@@ -18,8 +18,8 @@ public final class PalmDetector {
         set { decoder.minScore = newValue }
     }
 
-    public init(model url: URL, logger: Logger, sharing: SharedWeights? = nil) throws {
-        interpreter = try Interpreter(model: url, logger: logger, sharing: sharing)
+    public init(model url: URL, logger: Logger, sharing: SharedWeights? = nil, arena: SharedArena? = nil) throws {
+        interpreter = try Interpreter(model: url, logger: logger, sharing: sharing, arena: arena)
         decoder = PalmTensorDecoder()
         self.logger = logger
         // The regressors (18 values per anchor) and the scores (1 per anchor); told apart by shape

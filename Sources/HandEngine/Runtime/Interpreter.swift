@@ -15,7 +15,8 @@ public final class Interpreter {
     public let inputs: [TensorInfo]
     public let outputs: [TensorInfo]
 
-    private let arena: AlignedBuffer
+    /// The arena's owner: an `AlignedBuffer` of its own or a `SharedArena`.
+    private let arena: AnyObject
     private let kernels: [Kernel]
     /// What each kernel runs, for profiles: op name, fused ops and output shape.
     let kernelDescriptions: [String]
@@ -23,8 +24,12 @@ public final class Interpreter {
     private let outputPointers: [UnsafeBufferPointer<Float>]
     private let logger: Logger
 
-    /// - Parameter sharing: convolution weights shared with other interpreters of the same file.
-    public init(model url: URL, logger: Logger = Logger(label: "snaprate.engine"), sharing: SharedWeights? = nil) throws {
+    /// - Parameters:
+    ///   - sharing: convolution weights shared with other interpreters of the same file.
+    ///   - arena: tensor memory shared with interpreters that never run at the same time as this
+    ///     one; its own arena when nil.
+    public init(model url: URL, logger: Logger = Logger(label: "snaprate.engine"), sharing: SharedWeights? = nil,
+                arena shared: SharedArena? = nil) throws {
         self.logger = logger
         let fileName = url.lastPathComponent
         let bytes: [UInt8]
@@ -42,8 +47,16 @@ public final class Interpreter {
         let graph = try GraphBuilder(model: model, fileName: fileName)
         let nodes = FusionPass(model: model, constants: graph.constants).run(graph.nodes)
         let plan = try Self.planArena(model: model, nodes: nodes, constants: graph.constants, fileName: fileName)
-        arena = AlignedBuffer(count: plan.size)
-        let base = arena.pointer
+        let base: UnsafeMutablePointer<Float>
+        if let shared {
+            guard plan.size <= shared.capacity else {
+                throw ModelLoadError("\(fileName) needs an arena of \(plan.size * 4) bytes, more than a shared arena's \(shared.capacity * 4)")
+            }
+            (arena, base) = (shared, shared.pointer)
+        } else {
+            let own = AlignedBuffer(count: plan.size)
+            (arena, base) = (own, own.pointer)
+        }
         let offsets = plan.offsets
         var factory = KernelFactory(model: model, fileName: fileName, constants: graph.constants) { base + offsets[$0]! }
         factory.shared = sharing
@@ -83,7 +96,7 @@ public final class Interpreter {
         kernels[index].run()
     }
 
-    /// Valid until the next invoke().
+    /// Valid until the next invoke() (of any interpreter on the same `SharedArena`).
     public func output(_ index: Int) -> UnsafeBufferPointer<Float> {
         outputPointers[index]
     }
