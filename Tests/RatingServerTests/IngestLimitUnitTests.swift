@@ -32,6 +32,8 @@ import Testing
         #expect(add(.continuation, [1, 2, 3], fin: false) == .tooLarge(11))
         #expect(add(.continuation, [1], fin: true) == nil, "the rest of a refused message is dropped")
         #expect(add(.binary, [9], fin: true) == .binary([9]))
+        #expect(add(.binary, [UInt8](repeating: 7, count: 11), fin: true) == .tooLarge(11), "a message in one frame is held to the limit too")
+        #expect(add(.binary, [UInt8](repeating: 7, count: 10), fin: true) == .binary([UInt8](repeating: 7, count: 10)))
     }
 
     @Test func connectionsAreCountedPerAddressAndInAll() {

@@ -27,6 +27,14 @@ struct MessageAssembler {
 
     /// Adds a frame given by its parts.
     mutating func add(_ frameOpcode: WebSocketDataFrame.Opcode, _ data: ByteBuffer, fin: Bool) -> Message? {
+        if frameOpcode != .continuation, fin {
+            // A message in one frame, the usual case: copied once at its size, where appending
+            // grows a buffer by doubling, to twice a 200 ms cluster a stream at worst.
+            opcode = nil
+            bytes = []
+            guard data.readableBytes <= limit else { return .tooLarge(data.readableBytes) }
+            return frameOpcode == .text ? .text(String(buffer: data)) : .binary(Array(data.readableBytesView))
+        }
         if frameOpcode != .continuation {
             opcode = frameOpcode
             bytes.removeAll(keepingCapacity: true)
