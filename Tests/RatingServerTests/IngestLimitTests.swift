@@ -7,13 +7,10 @@ import TestSupport
 /// sockets: each refusal is a status or an error message naming the limit, each is counted, and
 /// the daemon goes on serving everyone else.
 @Suite struct IngestLimitTests {
-    /// A server with `arguments`. Unless a test sets its own, the idle timeout is long: under the
-    /// full test run these sockets' senders can be kept from running for longer than the default
-    /// 10 s, and the limit under test must be what ends a stream.
+    /// A server with `arguments` (its idle timeout is long unless a test sets one: see `ServeProcess`).
     private static func server(_ name: String, _ arguments: [String]) throws -> (ServeProcess, URL) {
         let folder = try Clips.temporaryFolder()
-        let idle = arguments.contains("--idle-timeout") ? [] : ["--idle-timeout", "300"]
-        return (try ServeProcess(store: folder.appendingPathComponent("\(name).sqlite").path, arguments: arguments + idle), folder)
+        return (try ServeProcess(store: folder.appendingPathComponent("\(name).sqlite").path, arguments: arguments), folder)
     }
 
     private static func fixture(_ name: String) throws -> Data {

@@ -24,8 +24,12 @@ final class ServeProcess: @unchecked Sendable {
         let location = store.hasPrefix("sqlite:") || store.contains("://") ? store : "sqlite:\(store)"
         process.executableURL = executable
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // Unless a test sets its own, the idle timeout is long: under the full test run a test's
+        // sender can be kept from running for longer than the default 10 s, and what ends a
+        // stream must be what the test is about (CI saw both happen).
+        let idle = arguments.contains("--idle-timeout") ? [] : ["--idle-timeout", "300"]
         process.arguments = ["serve", "--port", "\(port)", "--store", location, "--models", "lite",
-                             "--log-level", "info"] + (detectsEveryFrame ? ["--max-lag", "inf"] : []) + arguments
+                             "--log-level", "info"] + (detectsEveryFrame ? ["--max-lag", "inf"] : []) + idle + arguments
         process.currentDirectoryURL = TestData.packageRoot
         let output = Pipe()
         process.standardInput = input
