@@ -67,11 +67,10 @@ func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escapi
 
 enum SocketClients {
     static let logger = Logger(label: "test.ws")
-    /// Where the clients below run: threads of their own. On the cooperative pool, suites that
-    /// compute without suspending can hold both threads for tens of seconds, and a client that
-    /// cannot run neither sends nor reads; the server then sees an idle stream or a stalled
-    /// subscriber that the test is not about.
-    static let threads = DetectionExecutor(threads: 2, niceness: 0)
+    /// A thread of its own, for a client whose timing the server judges (a short idle timeout):
+    /// on the cooperative pool, suites that compute without suspending can hold both threads for
+    /// tens of seconds, and a client that cannot run neither sends nor reads.
+    static let ownThread = DetectionExecutor(threads: 1, niceness: 0)
 
     static func decode(_ text: String) -> ServerMessage {
         (try? JSONDecoder().decode(ServerMessage.self, from: Data(text.utf8))) ?? ServerMessage(type: "unparsed:\(text)")
@@ -83,14 +82,12 @@ enum SocketClients {
     static func subscribe(_ url: String, into log: MessageLog = MessageLog(), timeout: Double = 180, headers: HTTPFields = [:],
                           until done: @escaping @Sendable (MessageLog) -> Bool) async throws -> MessageLog {
         try await withTimeout(timeout, "subscriber \(url) has \(log.all.count) messages") {
-            try await withTaskExecutorPreference(threads) {
-                _ = try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) { inbound, _, _ in
+            try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) { inbound, _, _ in
+                if done(log) { return }
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    log.append(decode(text))
                     if done(log) { return }
-                    for try await message in inbound.messages(maxSize: 1 << 20) {
-                        guard case .text(let text) = message else { continue }
-                        log.append(decode(text))
-                        if done(log) { return }
-                    }
                 }
             }
             return log
@@ -104,17 +101,15 @@ enum SocketClients {
                        headers: HTTPFields = [:]) async throws -> (MessageLog, WebSocketErrorCode?) {
         let log = MessageLog()
         let close = try await withTimeout(timeout, "ingest \(url) has \(log.all.count) messages") {
-            try await withTaskExecutorPreference(threads) {
-                try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) { inbound, outbound, _ in
-                    for chunk in chunks {
-                        try await outbound.write(.binary(ByteBuffer(bytes: chunk)))
-                    }
-                    guard sayEnd else { return }
-                    try await outbound.write(.text("{\"type\":\"end\"}"))
-                    for try await message in inbound.messages(maxSize: 1 << 20) {
-                        guard case .text(let text) = message else { continue }
-                        log.append(decode(text))
-                    }
+            try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) { inbound, outbound, _ in
+                for chunk in chunks {
+                    try await outbound.write(.binary(ByteBuffer(bytes: chunk)))
+                }
+                guard sayEnd else { return }
+                try await outbound.write(.text("{\"type\":\"end\"}"))
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    log.append(decode(text))
                 }
             }
         }

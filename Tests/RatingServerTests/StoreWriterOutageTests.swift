@@ -21,7 +21,9 @@ struct StoreWriterOutageTests {
     @Test func aServerAwayFillsTheQueueThenEverythingWaitingIsWritten() async throws {
         let server = try PostgresTestServer.startPrivate()
         defer { try? server.remove() }
-        let configuration = try PostgresStoreConfiguration(url: try await server.makeDatabase())
+        var configuration = try PostgresStoreConfiguration(url: try await server.makeDatabase())
+        // A private server just started answers slowly while the full test run holds both cores.
+        configuration.timeout = .seconds(60)
         let store = try await PostgresRatingStore.open(configuration, logger: Logger(label: "test.store"))
         let capacity = 10, published = 50
         let context = ServerContext(configuration: ServerConfiguration(event: "outage", ratingRingCapacity: 8,
@@ -64,7 +66,9 @@ struct StoreWriterOutageTests {
     @Test func shutdownWithTheServerAwayGivesUpAfterTheDrainTimeoutCountingEveryRating() async throws {
         let server = try PostgresTestServer.startPrivate()
         defer { try? server.remove() }
-        let configuration = try PostgresStoreConfiguration(url: try await server.makeDatabase())
+        var configuration = try PostgresStoreConfiguration(url: try await server.makeDatabase())
+        // A private server just started answers slowly while the full test run holds both cores.
+        configuration.timeout = .seconds(60)
         let store = try await PostgresRatingStore.open(configuration, logger: Logger(label: "test.store"))
         let context = ServerContext(configuration: ServerConfiguration(event: "outage", storeDrainTimeout: .seconds(1)),
                                     store: store, logger: Logger(label: "test.writer"))
