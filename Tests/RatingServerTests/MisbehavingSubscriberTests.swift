@@ -2,7 +2,6 @@ import Foundation
 import HummingbirdWSClient
 import NIOCore
 import Rating
-@testable import RatingServer
 import RatingStore
 import Testing
 import TestSupport
@@ -37,8 +36,7 @@ import TestSupport
         // The readers run on a thread of their own. On the cooperative pool, suites that compute
         // without suspending (the fuzz run, the ring buffer's) can hold both threads for longer
         // than the send timeout, and a reader kept from reading is, to the server, stalled.
-        let readers = DetectionExecutor(threads: 1, niceness: 0)
-        defer { readers.shutdown() }
+        let readers = SocketClients.ownThread
         // Connects and never reads.
         let stall = { @Sendable in
             Task(executorPreference: readers) {

@@ -67,7 +67,7 @@ func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escapi
 
 enum SocketClients {
     static let logger = Logger(label: "test.ws")
-    /// A thread of its own, for a client whose timing the server judges (a short idle timeout):
+    /// A thread of its own, for a client whose timing the server judges (an idle or send timeout):
     /// on the cooperative pool, suites that compute without suspending can hold both threads for
     /// tens of seconds, and a client that cannot run neither sends nor reads.
     static let ownThread = DetectionExecutor(threads: 1, niceness: 0)

@@ -41,11 +41,10 @@ final class StallWatchdog: Sendable {
         let period = TimeAmount.nanoseconds(Int64(max(1, limit / 4)))
         return eventLoop.scheduleRepeatedTask(initialDelay: period, delay: period) { task in
             let now = Self.now()
-            for since in [self.pendingSince.load(ordering: .relaxed), self.shutdownSince.load(ordering: .relaxed)]
-            where since != 0 && now &- since > limit {
+            func overdue(_ since: UInt64) -> Bool { since != 0 && now &- since > limit }
+            if overdue(self.pendingSince.load(ordering: .relaxed)) || overdue(self.shutdownSince.load(ordering: .relaxed)) {
                 task.cancel()
                 onStall()
-                return
             }
         }
     }
