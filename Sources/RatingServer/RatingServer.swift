@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import MediaIngest
@@ -70,13 +71,27 @@ public struct RatingServer: Sendable {
         let host = configuration.host
         return Application(
             router: router,
-            server: .http1WebSocketUpgrade(
-                webSocketRouter: webSocketRouter,
-                configuration: .init(ws: .init(maxFrameSize: configuration.maxMessageSize))),
+            server: serverBuilder(webSocketRouter: webSocketRouter),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "snaprate"),
             onServerRunning: { channel in
                 await onListening(host, channel.localAddress?.port ?? configuration.port)
             },
             logger: context.logger)
+    }
+
+    /// HTTP/1.1 with WebSocket upgrade, every connection guarded until its first request head is in
+    /// (`RequestHeadGuard`), and a keep-alive connection closed once idle; both after the idle timeout.
+    func serverBuilder(webSocketRouter: Router<SocketRequestContext>) -> HTTPServerBuilder {
+        let idle = TimeAmount(context.configuration.limits.idleTimeout)
+        let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(idleTimeout: idle),
+            ws: .init(maxFrameSize: context.configuration.maxMessageSize))
+        let webSocketResponder = webSocketRouter.buildResponder()
+        return HTTPServerBuilder { responder in
+            GuardedChildChannel(
+                wrapped: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
+                                                      configuration: channelConfiguration),
+                headTimeout: idle)
+        }
     }
 }
