@@ -1,4 +1,5 @@
 // swift-tools-version: 6.1
+import Foundation
 import PackageDescription
 
 // The numeric kernels are worthless unoptimised: HandEngine is always built with -O and for a
@@ -6,6 +7,19 @@ import PackageDescription
 let engineFlags: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"]),
 ]
+
+// FFmpeg: the static libraries `.ci/build-ffmpeg` builds from Debian's FFmpeg source with only the
+// formats SnapRate reads, when they are there; Debian's shared libraries otherwise. Debian's load
+// some 140 libraries of codecs and protocols SnapRate never uses, about 25 MB of resident pages.
+let trimmedFFmpeg = Context.packageDirectory + "/.build-ffmpeg"
+let usesTrimmedFFmpeg = FileManager.default.fileExists(atPath: trimmedFFmpeg + "/lib/libavcodec.a")
+let ffmpegSwiftFlags: [SwiftSetting] = usesTrimmedFFmpeg ? [.unsafeFlags(["-Xcc", "-I\(trimmedFFmpeg)/include"])] : []
+// The modulemap's `link` lines find the static libraries first through -L; zlib is what they use
+// (PNG, compressed Matroska tracks).
+let ffmpegLinkFlags: [LinkerSetting] = usesTrimmedFFmpeg
+    ? [.unsafeFlags(["-L\(trimmedFFmpeg)/lib", "-Xlinker", "--push-state", "-Xlinker", "--no-as-needed", "-lz", "-lm",
+                     "-Xlinker", "--pop-state"])]
+    : []
 
 let package = Package(
     name: "SnapRate",
@@ -35,12 +49,15 @@ let package = Package(
     targets: [
         .systemLibrary(
             name: "CFFmpeg",
-            pkgConfig: "libavformat libavcodec libswscale libavutil",
+            // pkg-config would put Debian's library folder ahead of the trimmed build's.
+            pkgConfig: usesTrimmedFFmpeg ? nil : "libavformat libavcodec libswscale libavutil",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev", "pkg-config"])]
         ),
         .target(
             name: "MediaIngest",
-            dependencies: ["CFFmpeg", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CFFmpeg", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: ffmpegSwiftFlags,
+            linkerSettings: ffmpegLinkFlags
         ),
         .target(
             name: "HandEngine",
@@ -91,6 +108,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
         // Paths to fixtures, the shared gesture set and the built executable, for every test target.

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// The load test's reads of the server's HTTP API.
 struct HTTPProbe: Sendable {
@@ -13,14 +10,13 @@ struct HTTPProbe: Sendable {
     }
 
     func get(_ path: String) async throws -> Data {
-        guard let url = URL(string: base + path) else { throw Failure(description: "bad URL \(base + path)") }
-        let (data, response) = try await URLSession.shared.data(for: token.request(url))
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        let response = try await PlainHTTPClient.get(base + path, headers: token.httpHeaders)
+        let status = response.status
         guard status == 200 else {
             let hint = status == 401 || status == 403 ? " (the server wants a token with the scopes ingest, subscribe and admin: --token)" : ""
             throw Failure(description: "GET \(path): HTTP \(status)\(hint)")
         }
-        return data
+        return response.body
     }
 
     func metrics() async throws -> PrometheusScrape {

@@ -1,8 +1,5 @@
 import ArgumentParser
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Logging
 
 /// `snaprate loadtest`: N live streams and M subscribers against a running `snaprate serve`.

@@ -1,7 +1,4 @@
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import HTTPTypes
 import HummingbirdWSClient
 
@@ -16,10 +13,9 @@ struct LoadToken: Sendable {
         return [.authorization: "Bearer \(token)"]
     }
 
-    func request(_ url: URL) -> URLRequest {
-        var request = URLRequest(url: url)
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        return request
+    /// The same header for `PlainHTTPClient`.
+    var httpHeaders: [(String, String)] {
+        token.map { [("Authorization", "Bearer \($0)")] } ?? []
     }
 
     func webSocket(maxFrameSize: Int = 1 << 14) -> WebSocketClientConfiguration {
