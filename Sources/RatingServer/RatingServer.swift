@@ -44,7 +44,8 @@ public struct RatingServer: Sendable {
         }
         if let feed = context.commitFeed { services.append(StoredRatingFeed(context: context, feed: feed)) }
         let board = StreamBoard(context: context)
-        services += [StoreWriter(context: context), board, application(board: board)]
+        // The fanout stops after the server, which closes the subscribers first.
+        services += [StoreWriter(context: context), context.fanout, board, application(board: board)]
         if let kiosk = context.configuration.stdinKiosk, let stdin {
             services.append(StdinIngest(context: context, kiosk: kiosk, source: stdin))
         }
@@ -85,7 +86,9 @@ public struct RatingServer: Sendable {
         let idle = TimeAmount(context.configuration.limits.idleTimeout)
         let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(idleTimeout: idle),
-            ws: .init(maxFrameSize: context.configuration.maxMessageSize))
+            // Subscribers have a keepalive of their own (`Subscription`), which costs no task;
+            // ingest sockets carry video and close when idle.
+            ws: .init(maxFrameSize: context.configuration.maxMessageSize, autoPing: .disabled))
         let webSocketResponder = webSocketRouter.buildResponder()
         return HTTPServerBuilder { responder in
             GuardedChildChannel(

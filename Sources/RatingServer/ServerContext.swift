@@ -17,6 +17,8 @@ final class ServerContext: Sendable {
     /// Stored ratings in sequence order, from the store writer (one node) or the commit feed (a
     /// shared store); each subscriber reads it with its own cursor.
     let stored: RingBuffer<StoredRating>
+    /// Sends each stored rating to every subscriber that has caught up.
+    let fanout: LiveFanout
     /// Stream starts, progress and ends.
     let status: RingBuffer<StreamStatus>
     let metrics: ServerMetrics
@@ -38,6 +40,7 @@ final class ServerContext: Sendable {
         self.stored = RingBuffer(capacity: configuration.storedRingCapacity)
         self.status = RingBuffer(capacity: 256)
         self.metrics = ServerMetrics()
+        self.fanout = LiveFanout(ring: stored)
         self.detection = DetectionExecutor(threads: configuration.detectionThreads, niceness: 5)
         self.handModels = HandModelPool(variant: configuration.modelVariant, models: configuration.models, logger: logger)
         self.access = AccessGuard(tokens: configuration.accessTokens, metrics: metrics, logger: logger)

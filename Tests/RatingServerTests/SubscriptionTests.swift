@@ -1,13 +1,15 @@
 import Foundation
 import Logging
+import NIOCore
 import Rating
 import RatingStore
 import RatingStream
 import Testing
 @testable import RatingServer
 
-/// The push path in process: a subscriber the stored-ratings ring laps gets a gap message and a
-/// replay from the store, and still sees every rating exactly once, in order.
+/// The push path in process, with the live fanout running and a recording client: a subscriber
+/// that falls behind gets a gap message and a replay from the store, and every subscriber sees
+/// every rating exactly once, in order, whoever else is stalled.
 @Suite struct SubscriptionTests {
     struct Sent: Decodable {
         var type: String
@@ -16,25 +18,47 @@ import Testing
         var to: Int64?
     }
 
-    final class Outbox: @unchecked Sendable {
+    /// A client as the push path sees it: it takes messages while `keepingUp`, and a waiting
+    /// send (a catch-up's) blocks while `held`.
+    final class RecordingSink: PushSink, @unchecked Sendable {
         private let lock = NSLock()
         private var sent: [Sent] = []
-        let events: AsyncStream<Int>
-        private let continuation: AsyncStream<Int>.Continuation
-
-        init() { (events, continuation) = AsyncStream.makeStream() }
+        private var isKeepingUp = true
+        private var isHeld = false
 
         var all: [Sent] { lock.withLock { sent } }
+        var ratings: [Int64] { all.filter { $0.type == "rating" }.compactMap(\.seq) }
 
-        func record(_ text: String) throws {
-            let message = try JSONDecoder().decode(Sent.self, from: Data(text.utf8))
-            let count = lock.withLock { sent.append(message); return sent.count }
-            continuation.yield(count)
+        func keepUp(_ keepingUp: Bool) { lock.withLock { isKeepingUp = keepingUp } }
+        func hold(_ held: Bool) { lock.withLock { isHeld = held } }
+
+        func offer(_ message: ByteBuffer) -> Bool {
+            guard lock.withLock({ isKeepingUp }) else { return false }
+            record(message)
+            return true
         }
 
-        /// Waits (for the next events) until `count` messages were sent.
-        func wait(for count: Int) async {
-            for await sent in events where sent >= count { return }
+        func send(_ message: ByteBuffer) async throws {
+            while lock.withLock({ isHeld }) { try await Task.sleep(for: .milliseconds(5)) }
+            record(message)
+        }
+
+        func drain() async throws {
+            while lock.withLock({ isHeld || !isKeepingUp }) { try await Task.sleep(for: .milliseconds(5)) }
+        }
+
+        func ping() {}
+        func cut() {}
+
+        private func record(_ message: ByteBuffer) {
+            let decoded = try? JSONDecoder().decode(Sent.self, from: Data(message.readableBytesView))
+            lock.withLock { sent.append(decoded ?? Sent(type: "undecodable")) }
+        }
+
+        /// Waits (up to 30 s) until `count` ratings were sent.
+        func wait(forRatings count: Int) async throws {
+            for _ in 0..<6000 where ratings.count < count { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(ratings.count >= count, "\(ratings.count) of \(count) ratings")
         }
     }
 
@@ -58,57 +82,115 @@ import Testing
         return record.sequence
     }
 
-    @Test func aLappedSubscriberGetsAGapThenEveryRatingOnceInOrder() async throws {
-        let context = try context(ringCapacity: 4)
-        let outbox = Outbox()
-        let release = AsyncStream<Void>.makeStream()
-        let subscription = Subscription(context: context, kiosk: nil, since: 0)
-        let cursor = context.stored.makeCursor(gating: false)
-        let pusher = Task {
-            var first = true
-            try await subscription.push(cursor: cursor) { text in
-                try outbox.record(text)
-                if first {
-                    first = false
-                    // Stall on the first message while the ring laps this subscriber.
-                    for await _ in release.stream { break }
-                }
-            }
-        }
-        _ = try await storeAndPublish(context, kiosk: "k", time: 0)
-        await outbox.wait(for: 1)
-        for index in 1..<20 { _ = try await storeAndPublish(context, kiosk: "k", time: Double(index)) }
-        release.continuation.yield()
-        await outbox.wait(for: 21)  // 20 ratings and one gap
-        pusher.cancel()
-        _ = try? await pusher.value
+    private func subscribe(_ context: ServerContext, kiosk: String? = nil, since: Int64 = 0) -> (Subscription, RecordingSink) {
+        let sink = RecordingSink()
+        let subscription = Subscription(context: context, kiosk: kiosk.flatMap(KioskID.init), since: since, sink: sink,
+                                        logger: Logger(label: "test.subscription"))
+        subscription.start()
+        return (subscription, sink)
+    }
 
-        let sent = outbox.all
-        #expect(sent.filter { $0.type == "rating" }.compactMap(\.seq) == Array(1...20))
-        let gaps = sent.filter { $0.type == "gap" }
-        #expect(gaps.count == 1 && gaps.first?.from == 2 && gaps.first?.to == 20)
-        #expect(sent.count == 21)
+    private func storeThenPublish(_ context: ServerContext, kiosk: String, times: Range<Int>) async throws -> [Int64] {
+        let id = try #require(KioskID(kiosk))
+        var stored: [StoredRating] = []
+        for time in times {
+            let detected = DetectedRating(kiosk: id, session: UUID(), rating: .up, confidence: 0.9, mediaTime: Double(time),
+                                          wallTime: Date(), latencyMilliseconds: 5, model: "lite")
+            let record = try #require(try await context.store.append([
+                NewRating(event: "e", kiosk: kiosk, session: detected.session, rating: .up, confidence: 0.9,
+                          mediaTime: Double(time), wallTime: detected.wallTime, latencyMilliseconds: 5, model: "lite"),
+            ]).first)
+            stored.append(StoredRating(sequence: record.sequence, rating: detected))
+        }
+        for rating in stored { await context.stored.publish(rating) }
+        return stored.map(\.sequence)
+    }
+
+    @Test func aSubscriberThatFallsBehindGetsAGapThenEveryRatingOnceInOrder() async throws {
+        let context = try context(ringCapacity: 64)
+        let fanout = Task { await context.fanout.run() }
+        defer { fanout.cancel() }
+        let (subscription, sink) = subscribe(context)
+        _ = try await storeAndPublish(context, kiosk: "k", time: 0)
+        try await sink.wait(forRatings: 1)
+        // The client stops keeping up: the fanout drops it at the next rating, and its catch-up
+        // waits on the client.
+        sink.keepUp(false)
+        sink.hold(true)
+        _ = try await storeThenPublish(context, kiosk: "k", times: 1..<20)
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(sink.all.count == 1)
+        sink.hold(false)
+        sink.keepUp(true)
+        try await sink.wait(forRatings: 20)
+        // Live again: a new rating comes through the fanout.
+        let live = try await storeAndPublish(context, kiosk: "k", time: 20)
+        try await sink.wait(forRatings: 21)
+        await subscription.end()
+
+        #expect(sink.ratings == Array(1...20) + [live])
+        let gaps = sink.all.filter { $0.type == "gap" }
+        #expect(gaps.count == 1 && gaps.first?.from == 2 && gaps.first?.to == 20, "\(gaps)")
+        #expect(sink.all.count == 22)
+    }
+
+    @Test func aSubscriberTheRingLapsDuringItsCatchUpStillGetsEveryRatingOnce() async throws {
+        let context = try context(ringCapacity: 4)
+        let fanout = Task { await context.fanout.run() }
+        defer { fanout.cancel() }
+        _ = try await storeThenPublish(context, kiosk: "k", times: 0..<3)
+        // Held in its replay while twenty ratings pass a ring of four.
+        let sink = RecordingSink()
+        sink.hold(true)
+        let subscription = Subscription(context: context, kiosk: nil, since: 0, sink: sink, logger: Logger(label: "test"))
+        subscription.start()
+        _ = try await storeThenPublish(context, kiosk: "k", times: 3..<23)
+        sink.hold(false)
+        try await sink.wait(forRatings: 23)
+        _ = try await storeAndPublish(context, kiosk: "k", time: 23)
+        try await sink.wait(forRatings: 24)
+        await subscription.end()
+        #expect(sink.ratings == Array(1...24))
     }
 
     @Test func replayThenLiveWithAKioskFilterHasNoDuplicates() async throws {
         let context = try context(ringCapacity: 64)
+        let fanout = Task { await context.fanout.run() }
+        defer { fanout.cancel() }
         // Stored before the subscriber came: replayed. Others' ratings are never sent.
         for index in 0..<3 {
             _ = try await storeAndPublish(context, kiosk: "a", time: Double(index))
             _ = try await storeAndPublish(context, kiosk: "b", time: Double(index))
         }
-        let outbox = Outbox()
-        let subscription = Subscription(context: context, kiosk: KioskID("a"), since: 1)
-        let cursor = context.stored.makeCursor(gating: false)
-        // Published after the cursor exists but also in the store: must go out once.
+        let (subscription, sink) = subscribe(context, kiosk: "a", since: 1)
+        // Published while the subscriber catches up, and also in the store: must go out once.
         let overlap = try await storeAndPublish(context, kiosk: "a", time: 10)
-        let pusher = Task { try await subscription.push(cursor: cursor) { try outbox.record($0) } }
-        await outbox.wait(for: 3)
+        try await sink.wait(forRatings: 3)
         let live = try await storeAndPublish(context, kiosk: "a", time: 11)
         _ = try await storeAndPublish(context, kiosk: "b", time: 11)
-        await outbox.wait(for: 4)
-        pusher.cancel()
-        _ = try? await pusher.value
-        #expect(outbox.all.compactMap(\.seq) == [3, 5, overlap, live])
+        try await sink.wait(forRatings: 4)
+        try await Task.sleep(for: .milliseconds(100))
+        await subscription.end()
+        #expect(sink.all.compactMap(\.seq) == [3, 5, overlap, live])
+    }
+
+    @Test func aStalledSubscriberHoldsNobodyBackAndEndsWhenItsConnectionDoes() async throws {
+        let context = try context(ringCapacity: 64)
+        let fanout = Task { await context.fanout.run() }
+        defer { fanout.cancel() }
+        let prompt = [subscribe(context), subscribe(context)]
+        let (stalled, stalledSink) = subscribe(context)
+        try await Task.sleep(for: .milliseconds(100))
+        stalledSink.keepUp(false)
+        stalledSink.hold(true)
+        let sequences = try await storeThenPublish(context, kiosk: "k", times: 0..<50)
+        for (_, sink) in prompt { try await sink.wait(forRatings: 50) }
+        #expect(prompt.allSatisfy { $0.1.ratings == sequences && !$0.1.all.contains { $0.type == "gap" } })
+        #expect(stalledSink.all.isEmpty)
+        #expect(context.fanout.liveCount == 2)
+        // Its connection ends while its catch-up waits on it: the catch-up stops too.
+        await stalled.end()
+        for (subscription, _) in prompt { await subscription.end() }
+        #expect(context.fanout.liveCount == 0)
     }
 }

@@ -1,99 +1,195 @@
 import Foundation
-import HummingbirdWebSocket
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import RatingStore
 import RatingStream
 import ServiceLifecycle
+import WSCore
 
-/// One `WS /ws?kiosk=K&since=SEQ` subscriber: what the store holds after `since`, then live ratings
-/// from the stored-ratings ring, with no gap and no duplicate.
+/// One `WS /ws?kiosk=K&since=SEQ` subscriber: what the store holds after `since`, then live ratings,
+/// with no gap and no duplicate.
 ///
-/// The ring cursor is made before the store is read, so a rating stored during the replay is in
-/// the replay, in the ring, or both; the last sequence number sent settles which copy goes out.
-/// A subscriber the ring laps gets a gap message and is replayed from the store; it never holds
-/// anyone back.
-struct Subscription {
+/// It catches up on its own, from the store and then the stored-ratings ring, and then joins the
+/// `LiveFanout`, which sends it each new rating with everyone else's. One that falls behind there
+/// gets a gap message and catches up again; it never holds anyone back.
+///
+/// `last`, the highest sequence number it has been sent (or passed over, for another kiosk), is
+/// written by one side at a time: its catch-up task, or the fanout while it is a member; the hand
+/// over is under the fanout's lock.
+final class Subscription: @unchecked Sendable {
     let context: ServerContext
     let kiosk: KioskID?
-    let since: Int64
+    let sink: any PushSink
+    let watchdog: StallWatchdog
+    let logger: Logger
+    private(set) var last: Int64
     let pageSize = 500
+    private let catchUps = NIOLockedValueBox(CatchUps())
 
-    /// - Parameters:
-    ///   - eventLoop: the connection's, where its `StallWatchdog` looks.
-    ///   - cut: closes the connection at once, without a close handshake (which a client that
-    ///     does not read would never complete).
-    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, logger: Logger,
-               eventLoop: any EventLoop, cut: @escaping @Sendable () -> Void) async throws {
-        let metrics = context.metrics
-        metrics.subscribers.increment()
-        defer { metrics.subscribers.decrement() }
-        let cursor = context.stored.makeCursor(gating: false)
-        let watchdog = StallWatchdog(timeout: context.configuration.sendTimeout)
+    private struct CatchUps {
+        var running: Task<Void, Never>?
+        var ended = false
+    }
+
+    init(context: ServerContext, kiosk: KioskID?, since: Int64, sink: any PushSink, logger: Logger) {
+        self.context = context
+        self.kiosk = kiosk
+        self.last = since
+        self.sink = sink
+        self.logger = logger
+        watchdog = StallWatchdog(timeout: context.configuration.sendTimeout)
+    }
+
+    /// How often a quiet subscriber is pinged, so that proxies keep its connection open.
+    static let keepalivePeriod = TimeAmount.seconds(30)
+
+    /// Serves the subscriber until its connection ends. Its own task only waits for the client to
+    /// close (reading is what answers its pings and close); sending happens in the catch-up task
+    /// and the fanout, and timers on the connection's `eventLoop` watch for stalls and ping.
+    func serve(inbound: WebSocketInboundStream, eventLoop: any EventLoop) async throws {
+        let (watchdog, sink, logger, metrics) = (watchdog, sink, logger, context.metrics)
         let watch = watchdog.watch(on: eventLoop) {
             metrics.stalledSubscribers.increment()
             logger.info("subscriber cut: it took no data for \(watchdog.timeout)")
-            cut()
+            sink.cut()
         }
-        defer { watch.cancel() }
-        try await withGracefulShutdownHandler {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                // The client's side: nothing is expected from it but its close.
-                group.addTask {
-                    for try await _ in inbound {}
-                }
-                group.addTask {
-                    try await self.push(cursor: cursor) { text in
-                        try await watchdog.writing { try await outbound.write(.text(text)) }
-                    }
-                }
-                try await group.next()
-                group.cancelAll()
+        let keepalive = eventLoop.scheduleRepeatedTask(initialDelay: Self.keepalivePeriod, delay: Self.keepalivePeriod) { _ in
+            sink.ping()
+        }
+        defer {
+            watch.cancel()
+            keepalive.cancel()
+        }
+        start()
+        do {
+            try await withGracefulShutdownHandler {
+                for try await _ in inbound {}
+            } onGracefulShutdown: {
+                watchdog.shutdownBegan()
             }
-        } onGracefulShutdown: {
-            watchdog.shutdownBegan()
+        } catch {
+            await end()
+            throw error
+        }
+        await end()
+    }
+
+    /// Counts the subscriber and starts its first catch-up.
+    func start() {
+        context.metrics.subscribers.increment()
+        startCatchUp(gapFirst: false)
+    }
+
+    /// Stops sending (the connection has ended) and waits for a catch-up under way to stop.
+    func end() async {
+        let running = catchUps.withLockedValue { state -> Task<Void, Never>? in
+            state.ended = true
+            return state.running
+        }
+        running?.cancel()
+        await running?.value
+        // After the catch-up has stopped: it may have joined the fanout on its way out.
+        context.fanout.leave(self)
+        context.metrics.subscribers.decrement()
+    }
+
+    /// Called by the fanout, which has dropped this subscriber: it could not take a rating.
+    func fellBehind() {
+        startCatchUp(gapFirst: true)
+    }
+
+    private func startCatchUp(gapFirst: Bool) {
+        catchUps.withLockedValue { state in
+            guard !state.ended else { return }
+            state.running = Task {
+                do {
+                    try await self.catchUp(gapFirst: gapFirst)
+                } catch {
+                    // A write failed: the connection is gone or going.
+                    if !Task.isCancelled { self.sink.cut() }
+                }
+            }
         }
     }
 
-    /// Sends the replay, then live ratings, until the task is cancelled. `cursor` must have been
-    /// made before this is called.
-    func push(cursor: RingCursor<StoredRating>, send: (String) async throws -> Void) async throws {
-        var last = try await replay(after: since, send: send)
-        while let read = await cursor.next() {
-            switch read {
-            case .element(_, let stored):
-                guard stored.sequence > last else { continue }
-                last = stored.sequence
-                guard kiosk == nil || stored.rating.kiosk == kiosk else { continue }
-                try await send(PushMessage.rating(stored))
-                context.metrics.pushed.increment()
-                let age = Date().timeIntervalSince(stored.rating.wallTime) + stored.rating.latencyMilliseconds / 1000
-                context.metrics.pushLatency.recordSeconds(max(0, age))
-            case .gap:
-                context.metrics.storedRingDrops.increment()
-                let latest = try await context.store.latestSequence()
-                if latest > last {
-                    try await send(PushMessage.gap(from: last + 1, to: latest))
-                }
-                last = try await replay(after: last, send: send)
-            }
+    /// Sends `stored` if it is new to this subscriber and of its kiosk, without waiting; false if
+    /// the client cannot take it now.
+    func offer(_ stored: StoredRating, encoded: () -> ByteBuffer) -> Bool {
+        guard stored.sequence > last else { return true }
+        guard kiosk == nil || stored.rating.kiosk == kiosk else {
+            last = stored.sequence
+            return true
         }
+        guard sink.offer(encoded()) else { return false }
+        last = stored.sequence
+        countPush(stored)
+        return true
+    }
+
+    /// Sends the store's ratings after `last`, then the ring's, waiting on the client as it reads,
+    /// until it joins the live fanout. With `gapFirst`, a gap message first names what it missed.
+    func catchUp(gapFirst: Bool) async throws {
+        if gapFirst {
+            context.metrics.storedRingDrops.increment()
+            try await sendGap()
+        }
+        while !Task.isCancelled {
+            // Made before the store is read: a rating stored meanwhile is in the replay, the ring,
+            // or both, and `last` settles which copy goes out.
+            let cursor = context.stored.makeCursor(gating: false)
+            last = try await replay(after: last)
+            while let read = cursor.poll() {
+                switch read {
+                case .element(_, let stored):
+                    guard stored.sequence > last else { continue }
+                    last = stored.sequence
+                    guard kiosk == nil || stored.rating.kiosk == kiosk else { continue }
+                    try await send(LiveFanout.encode(stored))
+                    countPush(stored)
+                case .gap:
+                    context.metrics.storedRingDrops.increment()
+                    try await sendGap()
+                    last = try await replay(after: last)
+                }
+            }
+            if context.fanout.join(self, cursor: cursor) { return }
+            // Behind, or lapped while joining: wait until the client has read what it was sent.
+            try await watchdog.writing { try await sink.drain() }
+        }
+    }
+
+    private func sendGap() async throws {
+        let latest = try await context.store.latestSequence()
+        if latest > last {
+            try await send(ByteBuffer(string: PushMessage.gap(from: last + 1, to: latest)))
+        }
+    }
+
+    private func send(_ message: ByteBuffer) async throws {
+        try await watchdog.writing { try await sink.send(message) }
+    }
+
+    private func countPush(_ stored: StoredRating) {
+        context.metrics.pushed.increment()
+        let age = Date().timeIntervalSince(stored.rating.wallTime) + stored.rating.latencyMilliseconds / 1000
+        context.metrics.pushLatency.recordSeconds(max(0, age))
     }
 
     /// Sends every stored rating after `sequence` (of the kiosk, if one was named); returns the
     /// last sequence number covered.
-    private func replay(after sequence: Int64, send: (String) async throws -> Void) async throws -> Int64 {
-        var last = sequence
+    private func replay(after sequence: Int64) async throws -> Int64 {
+        var covered = sequence
         while true {
-            let page = try await context.store.ratings(after: last, kiosk: kiosk?.value, limit: pageSize)
+            let page = try await context.store.ratings(after: covered, kiosk: kiosk?.value, limit: pageSize)
             for record in page {
-                try await send(PushMessage.rating(record))
+                try await send(ByteBuffer(string: PushMessage.rating(record)))
                 context.metrics.pushed.increment()
             }
             guard let tail = page.last else { break }
-            last = tail.sequence
+            covered = tail.sequence
             if page.count < pageSize { break }
         }
-        return last
+        return covered
     }
 }
