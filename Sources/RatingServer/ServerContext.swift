@@ -1,6 +1,7 @@
 import Atomics
 import HandEngine
 import Logging
+import MediaIngest
 import RatingStore
 import RatingStream
 
@@ -25,12 +26,18 @@ final class ServerContext: Sendable {
     /// Where the streams' detection runs, and the networks it runs, shared by every stream.
     let detection: DetectionExecutor
     let handModels: HandModelPool
+    /// The streams' decoders share their picture buffers: the most all streams hold at once, not
+    /// the sum of what each held at its own peak.
+    let framePool: SharedFramePool?
     /// Checks every protected route's bearer token.
     let access: AccessGuard
     /// Ingest streams and subscribers connected now, for the limits on them.
     let connections: ConnectionCounts
     let logger: Logger
     private let accepting = ManagedAtomic(true)
+    /// Uptime in nanoseconds when shutdown began (0 before): from then on a subscriber has its
+    /// send timeout to finish (`StallWatchdog`).
+    let shutdownSince = ManagedAtomic<UInt64>(0)
 
     init(configuration: ServerConfiguration, store: any RatingStore, logger: Logger) {
         self.configuration = configuration
@@ -42,6 +49,7 @@ final class ServerContext: Sendable {
         self.metrics = ServerMetrics()
         self.fanout = LiveFanout(ring: stored)
         self.detection = DetectionExecutor(threads: configuration.detectionThreads, niceness: 5)
+        self.framePool = SharedFramePool()
         self.handModels = HandModelPool(variant: configuration.modelVariant, models: configuration.models, logger: logger)
         self.access = AccessGuard(tokens: configuration.accessTokens, metrics: metrics, logger: logger)
         self.connections = ConnectionCounts(limits: configuration.limits)
@@ -51,5 +59,8 @@ final class ServerContext: Sendable {
     /// False once shutdown began: new ingest streams are refused.
     var isAccepting: Bool { accepting.load(ordering: .acquiring) }
 
-    func stopAccepting() { accepting.store(false, ordering: .releasing) }
+    func stopAccepting() {
+        shutdownSince.store(max(1, StallWatchdog.now()), ordering: .relaxed)
+        accepting.store(false, ordering: .releasing)
+    }
 }

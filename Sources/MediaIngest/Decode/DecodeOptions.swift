@@ -10,13 +10,18 @@ public struct DecodeOptions: Sendable {
     public var acceptStillImages: Bool
     /// The custom AVIO buffer size.
     public var ioBufferSize: Int
+    /// Where the decoder's picture buffers come from: a pool shared with other decoders, or
+    /// (nil) FFmpeg's own, per decoder. Decoders holding it keep it alive.
+    public var framePool: SharedFramePool?
 
     public init(pixelFormat: PixelFormat = .rgb24, outputSize: (width: Int, height: Int)? = nil,
-                maxDimension: Int = 4096, acceptStillImages: Bool = false, ioBufferSize: Int = 64 << 10) {
+                maxDimension: Int = 4096, acceptStillImages: Bool = false, ioBufferSize: Int = 64 << 10,
+                framePool: SharedFramePool? = nil) {
         self.pixelFormat = pixelFormat
         self.outputSize = outputSize
         self.maxDimension = maxDimension
         self.acceptStillImages = acceptStillImages
         self.ioBufferSize = ioBufferSize
+        self.framePool = framePool
     }
 }

@@ -59,6 +59,7 @@ extension MediaDecoder {
             throw MediaError(source: name, reason: "unusable codec parameters")
         }
         allocated.pointee.thread_count = 1
+        if let framePool = options.framePool { snaprate_use_frame_pool(allocated, framePool.pool) }
         // Caps what the decoder itself may allocate, so a mid-stream size change cannot blow up memory.
         allocated.pointee.max_pixels = Int64(options.maxDimension) * Int64(options.maxDimension)
         let status = avcodec_open2(allocated, decoder, nil)

@@ -94,7 +94,8 @@ struct StreamRunner: Sendable {
             // Progress goes on the board about once a second: the dashboard's frame rate and
             // "last seen" are only as fresh as this.
             var lastStatus = clock.now
-            let options = DecodeOptions(pixelFormat: .rgb24, maxDimension: context.configuration.limits.maxDimension)
+            let options = DecodeOptions(pixelFormat: .rgb24, maxDimension: context.configuration.limits.maxDimension,
+                                        framePool: context.framePool)
             let frames = DecodedFrames(source: source, options: options, lookahead: 1,
                                        delivery: .live(maxLag: context.configuration.maxLag), logger: logger)
             var iterator = frames.makeAsyncIterator()

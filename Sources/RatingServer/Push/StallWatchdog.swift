@@ -14,11 +14,13 @@ final class StallWatchdog: Sendable {
     let timeout: Duration
     /// Uptime in nanoseconds when the pending write began; 0 while none is pending.
     private let pendingSince = ManagedAtomic<UInt64>(0)
-    /// Uptime when shutdown began; 0 until it does.
-    private let shutdownSince = ManagedAtomic<UInt64>(0)
+    /// Uptime in nanoseconds when the server began to shut down; 0 until it does. The server's,
+    /// shared by every watchdog.
+    private let shutdownSince: ManagedAtomic<UInt64>
 
-    init(timeout: Duration) {
+    init(timeout: Duration, shutdownSince: ManagedAtomic<UInt64>) {
         self.timeout = timeout
+        self.shutdownSince = shutdownSince
     }
 
     /// Runs one write under watch.
@@ -26,11 +28,6 @@ final class StallWatchdog: Sendable {
         pendingSince.store(max(1, Self.now()), ordering: .relaxed)
         defer { pendingSince.store(0, ordering: .relaxed) }
         return try await body()
-    }
-
-    /// From now on the connection has `timeout` to finish, however it is doing.
-    func shutdownBegan() {
-        shutdownSince.store(max(1, Self.now()), ordering: .relaxed)
     }
 
     /// Looks four times per `timeout` and calls `onStall` once, when a write has been pending for
@@ -49,5 +46,5 @@ final class StallWatchdog: Sendable {
         }
     }
 
-    private static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 }

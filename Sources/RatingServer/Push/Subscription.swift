@@ -4,7 +4,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import RatingStore
 import RatingStream
-import ServiceLifecycle
 import WSCore
 
 /// One `WS /ws?kiosk=K&since=SEQ` subscriber: what the store holds after `since`, then live ratings,
@@ -38,7 +37,7 @@ final class Subscription: @unchecked Sendable {
         self.last = since
         self.sink = sink
         self.logger = logger
-        watchdog = StallWatchdog(timeout: context.configuration.sendTimeout)
+        watchdog = StallWatchdog(timeout: context.configuration.sendTimeout, shutdownSince: context.shutdownSince)
     }
 
     /// How often a quiet subscriber is pinged, so that proxies keep its connection open.
@@ -63,11 +62,7 @@ final class Subscription: @unchecked Sendable {
         }
         start()
         do {
-            try await withGracefulShutdownHandler {
-                for try await _ in inbound {}
-            } onGracefulShutdown: {
-                watchdog.shutdownBegan()
-            }
+            for try await _ in inbound {}
         } catch {
             await end()
             throw error

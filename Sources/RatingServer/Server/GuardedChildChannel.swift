@@ -12,8 +12,16 @@ struct GuardedChildChannel<Wrapped: ServerChildChannel>: ServerChildChannel {
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Wrapped.Value> {
         let headGuard = channel.eventLoop.makeCompletedFuture {
             try channel.pipeline.syncOperations.addHandler(RequestHeadGuard(timeout: headTimeout), position: .first)
+            try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffers)
         }
         return headGuard.flatMap { wrapped.setup(channel: channel, logger: logger) }
+    }
+
+    /// Reads start at 512 bytes (NIO's default is 2 KB) and grow for connections that fill them:
+    /// a subscriber only ever sends its request and control frames, and its read buffer is kept
+    /// for the connection's life.
+    static var receiveBuffers: AdaptiveRecvByteBufferAllocator {
+        AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 64 << 10)
     }
 
     func handle(value: Wrapped.Value, logger: Logger) async {
