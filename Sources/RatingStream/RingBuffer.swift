@@ -62,6 +62,13 @@ public final class RingBuffer<Element: RingCodable>: @unchecked Sendable {
         return Int(nextSequence &- slowest)
     }
 
+    /// The element published at `sequence - 1`, if it can be read now: nil when there is none,
+    /// when it is still being written, or when it has been overwritten.
+    public func element(before sequence: UInt64) -> Element? {
+        guard sequence > 0, case .element(let element) = read(at: sequence - 1) else { return nil }
+        return element
+    }
+
     /// A cursor that starts at the next element published.
     public func makeCursor(gating: Bool) -> RingCursor<Element> {
         let start = nextSequence

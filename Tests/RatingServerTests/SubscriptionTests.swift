@@ -49,6 +49,7 @@ import Testing
 
         func ping() {}
         func cut() {}
+        var isOpen: Bool { true }
 
         private func record(_ message: ByteBuffer) {
             let decoded = try? JSONDecoder().decode(Sent.self, from: Data(message.readableBytesView))

@@ -8,8 +8,10 @@ import CFFmpeg
 /// that works only while the bytes are still in FFmpeg's buffer, which depends on how much each
 /// read happened to return. So the bridge keeps the last `history` bytes it read and serves such
 /// a seek from them: damaged input decodes the same from a file, a pipe or chunks of any size, as
-/// long as the seek goes back no further than that. 512 KiB is a few seconds of a browser's 200 ms
-/// clusters; it is held by every live stream, so it is not larger.
+/// long as the seek goes back no further than that. Matroska's resync goes back to the start of
+/// the cluster it was in: 256 KiB holds a whole cluster of Firefox's recordings (about 26 KiB)
+/// and of most ffmpeg-muxed clips at kiosk bitrates (the test clips' are up to 211 KiB, one 277),
+/// not Chromium's, which can run to a megabyte. It is held by every live stream.
 final class AVIOBridge {
     let context: UnsafeMutablePointer<AVIOContext>
     private let state: Unmanaged<State>
@@ -57,7 +59,7 @@ final class AVIOBridge {
     var failure: String? { state.takeUnretainedValue().failure }
     var prefix: [UInt8] { state.takeUnretainedValue().prefix }
 
-    init(source: ByteSource, bufferSize: Int = 64 << 10, history: Int = 512 << 10) throws(MediaError) {
+    init(source: ByteSource, bufferSize: Int = 64 << 10, history: Int = 256 << 10) throws(MediaError) {
         // FFmpeg may reallocate or free this buffer, so it must come from av_malloc.
         guard let buffer = av_malloc(bufferSize)?.assumingMemoryBound(to: UInt8.self) else {
             throw MediaError(source: source.name, reason: "out of memory for the input buffer")

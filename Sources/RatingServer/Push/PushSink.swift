@@ -16,6 +16,8 @@ protocol PushSink: Sendable {
     func ping()
     /// Ends the connection at once.
     func cut()
+    /// False once the connection has closed: there is nobody left to catch up.
+    var isOpen: Bool { get }
 }
 
 /// A subscriber's WebSocket, written through its channel as text frames.
@@ -56,6 +58,8 @@ struct ChannelPushSink: PushSink {
     func cut() {
         channel.close(mode: .all, promise: nil)
     }
+
+    var isOpen: Bool { channel.isActive }
 
     private static func frame(_ message: ByteBuffer) -> WebSocketFrame {
         WebSocketFrame(fin: true, opcode: .text, data: message)

@@ -17,11 +17,12 @@ struct GuardedChildChannel<Wrapped: ServerChildChannel>: ServerChildChannel {
         return headGuard.flatMap { wrapped.setup(channel: channel, logger: logger) }
     }
 
-    /// Reads start at 512 bytes (NIO's default is 2 KB) and grow for connections that fill them:
-    /// a subscriber only ever sends its request and control frames, and its read buffer is kept
-    /// for the connection's life.
+    /// Reads start at 512 bytes and grow to 16 KB for connections that fill them (NIO's defaults
+    /// are 2 and 64 KB). A connection keeps its read buffers for its life: a subscriber, which
+    /// only ever sends its request and control frames, then holds 512 bytes, not 2 KB, and an
+    /// ingest stream (about 140 KB a second of video) a few buffers of 16 KB, not of 64.
     static var receiveBuffers: AdaptiveRecvByteBufferAllocator {
-        AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 64 << 10)
+        AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 16 << 10)
     }
 
     func handle(value: Wrapped.Value, logger: Logger) async {
