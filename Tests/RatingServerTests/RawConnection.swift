@@ -39,6 +39,16 @@ final class RawConnection: Sendable {
     /// Reads until the server closes the connection or `timeout` seconds pass (blocking); what
     /// was read, and whether the server closed.
     func readUntilClosed(timeout: Int) -> (text: String, closed: Bool) {
+        read(until: nil, timeout: timeout)
+    }
+
+    /// Reads until what arrived contains `marker`, the server closes, or a read waits `timeout`
+    /// seconds (blocking); what was read.
+    func read(until marker: String, timeout: Int) -> String {
+        read(until: Optional(marker), timeout: timeout).text
+    }
+
+    private func read(until marker: String?, timeout: Int) -> (text: String, closed: Bool) {
         var wait = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         var received: [UInt8] = []
@@ -47,6 +57,9 @@ final class RawConnection: Sendable {
             let count = recv(fd, &buffer, buffer.count, 0)
             if count > 0 {
                 received += buffer[0..<count]
+                if let marker, String(decoding: received, as: UTF8.self).contains(marker) {
+                    return (String(decoding: received, as: UTF8.self), false)
+                }
                 continue
             }
             // 0: the server closed; -1 with ECONNRESET counts as closed too; EAGAIN is the timeout.
