@@ -10,6 +10,13 @@ public final class SQLiteRatingStore: RatingStore {
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
+        // Each connection (the writer and every reader of the pool) keeps its own page cache,
+        // 2 MB by SQLite's default; as the file and its WAL grow, a daemon's resident memory crept
+        // up by that much per connection. Ratings are small and are read by sequence number, from
+        // the end of the table: 512 KiB a connection is plenty.
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -512")
+        }
         pool = try DatabasePool(path: path, configuration: configuration)
         try SQLiteSchema.migrator.migrate(pool)
     }

@@ -83,7 +83,7 @@ struct LoadReport {
             ("push latency p50 / p99 (\(latencies.count) pushes)", "\(f(1000 * percentile(latencies, 0.5))) / \(f(1000 * percentile(latencies, 0.99))) ms"),
             ("ratings detected / stored", "\(Int(ratingsDetected)) / \(Int(ratingsStored))"),
             ("lost events", "\(lostEvents) (missed by subscribers \(missedBySubscribers), duplicates \(duplicates), gap messages \(gaps))"),
-            ("server peak RSS", "\(f(peakRSS / 1_048_576)) MB"),
+            ("server peak RSS", "\(f(peakRSS / 1_048_576)) MiB"),
             ("server CPU", "\(f(cpuCores, 2)) cores"),
         ]
         let width = rows.map(\.0.count).max() ?? 0

@@ -37,8 +37,9 @@ struct PlainHTTPClient: Sendable {
             head.headers.add(name: "Host", value: url.port.map { "\(host):\($0)" } ?? host)
             head.headers.add(name: "Connection", value: "close")
             for (name, value) in headers { head.headers.add(name: name, value: value) }
-            try await outbound.write(.head(head))
-            try await outbound.write(.end(nil))
+            // One write: the server may answer (and close, as asked) on the head alone, and a
+            // second write would then meet a closed channel.
+            try await outbound.write(contentsOf: [.head(head), .end(nil)])
             var status = 0
             var body = ByteBuffer()
             for try await part in inbound {
