@@ -28,8 +28,10 @@ import TestSupport
         return RetentionSweeper(context: context, retention: retention, interval: interval)
     }
 
-    /// Polls `condition` (bounded) until it holds.
-    static func eventually(_ what: String, timeout: Double = 20, _ condition: () async throws -> Bool) async throws {
+    /// Polls `condition` until it holds. The bound is generous: in the full parallel run, suites
+    /// computing without suspending have held the test process's two cooperative threads for
+    /// longer than 20 s (CI saw the sweep at start "time out" that way).
+    static func eventually(_ what: String, timeout: Double = 180, _ condition: () async throws -> Bool) async throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if try await condition() { return }
@@ -64,6 +66,7 @@ import TestSupport
         let now = Date()
         _ = try await store.append([Self.rating("old", at: now.addingTimeInterval(-2 * Self.day)), Self.rating("new", at: now)])
         let running = Task { try await Self.sweeper(store, days: 1, interval: .milliseconds(100)).run() }
+        defer { running.cancel() }
         try await Self.eventually("the sweep at start") { try await store.summary(event: nil).map(\.kiosk) == ["new"] }
         _ = try await store.append([Self.rating("later", at: now.addingTimeInterval(-5 * Self.day))])
         try await Self.eventually("the next sweep") { try await store.summary(event: nil).map(\.kiosk) == ["new"] }
@@ -79,6 +82,7 @@ import TestSupport
         let sweeper = Self.sweeper(store, days: 1, interval: .milliseconds(50))
         #expect(await sweeper.sweep(now: Date()) == nil)
         let running = Task { try await sweeper.run() }
+        defer { running.cancel() }
         try await Self.eventually("a sweep after the failures") { store.purges >= 3 }
         try await Self.eventually("the old rating gone") { try await inner.ratings(after: 0, kiosk: nil, limit: 1).isEmpty }
         running.cancel()
