@@ -29,7 +29,7 @@ public final class PostgresRatingStore: RatingStore, RatingCommitFeed, Service {
     public static func open(_ configuration: PostgresStoreConfiguration, logger: Logger) async throws -> PostgresRatingStore {
         let store = PostgresRatingStore(configuration: configuration, logger: logger)
         do {
-            try await store.writer.run("migrating the schema") { connection in
+            try await store.writer.run("migrating the schema", timeout: configuration.migrationTimeout) { connection in
                 try await PostgresSchema.migrate(on: connection, logger: logger)
             }
         } catch {

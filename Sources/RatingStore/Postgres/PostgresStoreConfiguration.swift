@@ -21,6 +21,9 @@ public struct PostgresStoreConfiguration: Sendable, Equatable {
     public var tlsMode: TLSMode
     /// How long connecting, and each statement of a rating write, may take before it is given up.
     public var timeout: Duration = .seconds(10)
+    /// How long bringing the schema up to date may take at start. Longer than `timeout`: nodes
+    /// starting together wait in turn for the migration lock, and a busy host is slow to connect.
+    public var migrationTimeout: Duration = .seconds(120)
     /// The channel the stores announce commits on; every node of one deployment must share it.
     public var channel = "snaprate_ratings"
     /// How often the commit feed reads the store even without a notification: a safety net, not

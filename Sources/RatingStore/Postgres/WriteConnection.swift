@@ -19,12 +19,12 @@ actor WriteConnection {
     }
 
     /// Runs `body` on the connection, connecting first if there is none. If `body` takes longer
-    /// than the configured timeout the connection is closed (which fails what it was running) and
-    /// the next call connects anew; so does any failure that left the connection closed.
-    func run<Result: Sendable>(_ what: String,
+    /// than `timeout` (the configured one if nil) the connection is closed (which fails what it
+    /// was running) and the next call connects anew; so does any failure that left it closed.
+    func run<Result: Sendable>(_ what: String, timeout: Duration? = nil,
                                _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
         let connection = try await current()
-        let timeout = configuration.timeout
+        let timeout = timeout ?? configuration.timeout
         do {
             return try await withThrowingTaskGroup(of: Result?.self) { group in
                 group.addTask { try await body(connection) }
