@@ -11,8 +11,8 @@ import ServiceLifecycle
 /// The live daemon: HTTP and WebSocket routes, ingest streams, the store writer (and, with a
 /// shared store, the commit feed and the store's connections), as services of one `ServiceGroup`
 /// that shuts down in order on SIGTERM or SIGINT: first no new streams, then the server (streams
-/// finish the frames they hold, subscribers are closed), then the store writer drains the ring
-/// into the store.
+/// finish the frames they hold, subscribers are sent a close and answer it), then the store
+/// writer drains the ring into the store.
 public struct RatingServer: Sendable {
     let context: ServerContext
     let metricsText: @Sendable () -> String
@@ -44,8 +44,9 @@ public struct RatingServer: Sendable {
         }
         if let feed = context.commitFeed { services.append(StoredRatingFeed(context: context, feed: feed)) }
         let board = StreamBoard(context: context)
-        // The fanout stops after the server, which closes the subscribers first.
-        services += [StoreWriter(context: context), context.fanout, board, application(board: board)]
+        // The fanout stops after the server and the subscribers' close handshakes.
+        services += [StoreWriter(context: context), context.fanout, board, SubscriberDrain(context: context),
+                     application(board: board)]
         if let kiosk = context.configuration.stdinKiosk, let stdin {
             services.append(StdinIngest(context: context, kiosk: kiosk, source: stdin))
         }
@@ -81,19 +82,21 @@ public struct RatingServer: Sendable {
     }
 
     /// HTTP/1.1 with WebSocket upgrade, every connection guarded until its first request head is in
-    /// (`RequestHeadGuard`), and a keep-alive connection closed once idle; both after the idle timeout.
+    /// (`RequestHeadGuard`) and then served by Hummingbird or, for a subscriber, by its own handlers
+    /// (`GuardedChildChannel`); a keep-alive connection is closed once idle. Both after the idle timeout.
     func serverBuilder(webSocketRouter: Router<SocketRequestContext>) -> HTTPServerBuilder {
         let idle = TimeAmount(context.configuration.limits.idleTimeout)
         let channelConfiguration = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(idleTimeout: idle),
-            // Subscribers have a keepalive of their own (`Subscription`), which costs no task;
-            // ingest sockets carry video and close when idle.
+            // Subscribers do not come this way (`SubscriberUpgrade`); ingest sockets carry video
+            // and close when idle.
             ws: .init(maxFrameSize: context.configuration.maxMessageSize, autoPing: .disabled))
         let webSocketResponder = webSocketRouter.buildResponder()
         return HTTPServerBuilder { responder in
             GuardedChildChannel(
                 wrapped: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
                                                       configuration: channelConfiguration),
+                subscribers: SubscriberUpgrade(context: context),
                 headTimeout: idle)
         }
     }

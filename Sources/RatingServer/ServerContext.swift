@@ -33,6 +33,8 @@ final class ServerContext: Sendable {
     let access: AccessGuard
     /// Ingest streams and subscribers connected now, for the limits on them.
     let connections: ConnectionCounts
+    /// Subscribers' connections open now, for shutdown to wait on.
+    let subscriberSockets = SubscriberSockets()
     let logger: Logger
     private let accepting = ManagedAtomic(true)
     /// Uptime in nanoseconds when shutdown began (0 before): from then on a subscriber has its

@@ -120,14 +120,26 @@ import TestSupport
             let port = server.port
             let offer = { (token: String) in ["Sec-WebSocket-Protocol": "snaprate, bearer.\(token)"] }
 
-            // Hummingbird answers every refused upgrade with 400 and closes: no socket for anyone
-            // without the scope (a browser does not show a handshake's status anyway).
-            let refused: [(String, [String: String])] = [
-                ("/ws", [:]), ("/ws", Self.bearer(tokens.wrong)), ("/ws", Self.bearer(tokens.kiosk)), ("/ws", offer(tokens.organiser)),
-                ("/ws?token=\(tokens.watcher)", [:]),
+            // A subscriber's handshake is refused with the reason's own status, and the challenge
+            // a header client needs; the token in a query string counts for nothing.
+            let refusedSubscribers: [(String, [String: String], Int)] = [
+                ("/ws", [:], 401), ("/ws", Self.bearer(tokens.wrong), 401), ("/ws", Self.bearer(tokens.kiosk), 403),
+                ("/ws", offer(tokens.organiser), 403), ("/ws?token=\(tokens.watcher)", [:], 401),
+                ("/ws?since=-1", Self.bearer(tokens.watcher), 400),
+            ]
+            for (path, headers, status) in refusedSubscribers {
+                let answer = try RawHandshake.upgrade(port: port, path: path, headers: headers)
+                #expect(answer.status == status, "\(path) \(headers.keys.sorted()): \(answer)")
+                #expect(answer.headers["sec-websocket-accept"] == nil, "\(answer)")
+                if status == 401 { #expect(answer.headers["www-authenticate"]?.hasPrefix("Bearer") == true, "\(answer)") }
+                if status == 403 { #expect(answer.headers["www-authenticate"]?.contains("scope=\"subscribe\"") == true, "\(answer)") }
+            }
+            // Hummingbird answers every refused ingest upgrade with 400 and closes (a browser does
+            // not show a handshake's status anyway).
+            let refusedStreams: [(String, [String: String])] = [
                 ("/ingest/door-1", [:]), ("/ingest/door-1", offer(tokens.wrong)), ("/ingest/door-1", Self.bearer(tokens.dashboard)),
             ]
-            for (path, headers) in refused {
+            for (path, headers) in refusedStreams {
                 let answer = try RawHandshake.upgrade(port: port, path: path, headers: headers)
                 #expect(answer.status == 400, "\(path) \(headers.keys.sorted()): \(answer)")
             }

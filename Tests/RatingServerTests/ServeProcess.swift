@@ -149,6 +149,8 @@ final class ServeProcess: @unchecked Sendable {
         return (kilobytes("VmRSS") * 1024, kilobytes("VmHWM") * 1024)
     }
 
+    var isRunning: Bool { process.isRunning }
+
     /// SIGTERM, then the exit status (nil if it did not exit within `timeout`; then it is killed).
     func terminate(timeout: TimeInterval = 60) -> Int32? {
         guard process.isRunning else { return process.terminationStatus }

@@ -37,6 +37,29 @@ enum UpgradeProbe {
             return (head[0] & 0x0F, try read(length))
         }
 
+        /// Sends one frame with a payload under 64 KB, masked as a client's must be.
+        func sendFrame(opcode: UInt8, payload: [UInt8]) throws {
+            precondition(payload.count < 1 << 16)
+            let mask: [UInt8] = [0x37, 0xFA, 0x21, 0x3D]
+            let length: [UInt8] = payload.count < 126
+                ? [0x80 | UInt8(payload.count)] : [0x80 | 126, UInt8(payload.count >> 8), UInt8(payload.count & 0xFF)]
+            let frame = [0x80 | opcode] + length + mask + payload.enumerated().map { $0.element ^ mask[$0.offset % 4] }
+            guard send(descriptor, frame, frame.count, Int32(MSG_NOSIGNAL)) == frame.count else {
+                throw ProbeError("send: \(errno)")
+            }
+        }
+
+        /// Nil once the server has closed the connection with nothing more to read (waiting up to
+        /// `timeout` seconds); otherwise what happened instead.
+        func awaitServerClose(timeout: Int = 10) -> String? {
+            guard pending.isEmpty else { return "\(pending.count) more bytes" }
+            var wait = timeval(tv_sec: timeout, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+            var byte: UInt8 = 0
+            let got = recv(descriptor, &byte, 1, 0)
+            return got == 0 ? nil : got > 0 ? "more bytes" : "recv: errno \(errno)"
+        }
+
         private func read(_ count: Int) throws -> [UInt8] {
             var bytes = Array(pending.prefix(count))
             pending.removeFirst(bytes.count)

@@ -29,24 +29,33 @@ struct AccessGuard: Sendable {
     /// The scopes the request's token holds (all of them while access is open). Throws the 401 to
     /// answer with when tokens are required and the request presents none, or a wrong one.
     func scopes(of request: Request) throws -> [AccessScope] {
+        try scopes(headers: request.headers, path: request.uri.path)
+    }
+
+    /// The scopes of the token in `headers`, of a request for `path` (which a refusal logs).
+    func scopes(headers: HTTPFields, path: String) throws -> [AccessScope] {
         if isOpen { return AccessScope.allCases }
-        guard let token = BearerCredential.token(in: request.headers) else {
-            throw refuse(request, .missing, scope: nil)
+        guard let token = BearerCredential.token(in: headers) else {
+            throw refuse(path, .missing, scope: nil)
         }
         let held = tokens.scopes(for: token)
-        guard !held.isEmpty else { throw refuse(request, .invalid, scope: nil) }
+        guard !held.isEmpty else { throw refuse(path, .invalid, scope: nil) }
         return held
     }
 
     /// Passes a request whose token holds `scope`; otherwise throws the 401 or 403 to answer with.
     func authorize(_ request: Request, for scope: AccessScope) throws {
-        guard try scopes(of: request).contains(scope) else { throw refuse(request, .forbidden, scope: scope) }
+        try authorize(headers: request.headers, path: request.uri.path, for: scope)
     }
 
-    private func refuse(_ request: Request, _ refusal: Refusal, scope: AccessScope?) -> HTTPError {
+    func authorize(headers: HTTPFields, path: String, for scope: AccessScope) throws {
+        guard try scopes(headers: headers, path: path).contains(scope) else { throw refuse(path, .forbidden, scope: scope) }
+    }
+
+    private func refuse(_ path: String, _ refusal: Refusal, scope: AccessScope?) -> HTTPError {
         metrics.accessRefused(reason: refusal.rawValue).increment()
         logger.debug("access refused", metadata: [
-            "path": "\(request.uri.path)", "reason": "\(refusal.rawValue)", "scope": "\(scope?.rawValue ?? "any")",
+            "path": "\(path)", "reason": "\(refusal.rawValue)", "scope": "\(scope?.rawValue ?? "any")",
         ])
         return Self.error(for: refusal, scope: scope)
     }

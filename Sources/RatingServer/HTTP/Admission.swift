@@ -14,18 +14,28 @@ struct Admission {
     /// Runs `body` counted as a connection of `kind`, or refuses it.
     func hold(_ kind: ConnectionCounts.Kind, from peer: Peer, outbound: WebSocketOutboundWriter,
               _ body: () async throws -> Void) async throws {
-        if let refusal = context.connections.admit(kind, from: peer) {
-            if kind == .stream { context.metrics.refusedStreams.increment() }
-            context.metrics.limitHits(refusal.limit).increment()
-            context.logger.warning("refused a connection", metadata: [
-                "limit": "\(refusal.limit)", "peer": "\(peer)", "reason": "\(refusal.message)",
-            ])
+        if let refusal = admit(kind, from: peer) {
             try? await outbound.write(.text(PushMessage.error(refusal.message)))
-            let code = refusal.serverFull ? WebSocketErrorCode(codeNumber: 1013) : .policyViolation
-            try? await outbound.close(code, reason: refusal.limit)
+            try? await outbound.close(Self.closeCode(refusal), reason: refusal.limit)
             return
         }
         defer { context.connections.release(kind, from: peer) }
         try await body()
+    }
+
+    /// Counts a connection of `kind` (release it when it ends), or counts and logs its refusal and
+    /// returns it, for the connection to send and close with.
+    func admit(_ kind: ConnectionCounts.Kind, from peer: Peer) -> LimitRefusal? {
+        guard let refusal = context.connections.admit(kind, from: peer) else { return nil }
+        if kind == .stream { context.metrics.refusedStreams.increment() }
+        context.metrics.limitHits(refusal.limit).increment()
+        context.logger.warning("refused a connection", metadata: [
+            "limit": "\(refusal.limit)", "peer": "\(peer)", "reason": "\(refusal.message)",
+        ])
+        return refusal
+    }
+
+    static func closeCode(_ refusal: LimitRefusal) -> WebSocketErrorCode {
+        refusal.serverFull ? WebSocketErrorCode(codeNumber: 1013) : .policyViolation
     }
 }

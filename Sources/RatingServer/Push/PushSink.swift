@@ -22,9 +22,9 @@ protocol PushSink: Sendable {
 
 /// A subscriber's WebSocket, written through its channel as text frames.
 ///
-/// Writes bypass the WebSocket handler's async writer: they cost no task and no suspension, and
-/// the channel's write-buffer water marks (NIO's defaults, 32 and 64 KB over the socket's own
-/// buffer) say whether the client keeps up. Everything a subscriber is sent goes this way, so its
+/// Writes go straight to the channel, from whichever task sends: they cost no task and no
+/// suspension, and the channel's write-buffer water marks (NIO's defaults, 32 and 64 KB over the
+/// socket's own buffer) say whether the client keeps up. Everything a subscriber is sent goes this way, so its
 /// messages keep their order.
 struct ChannelPushSink: PushSink {
     let channel: any Channel

@@ -4,7 +4,6 @@ import NIOConcurrencyHelpers
 import NIOCore
 import RatingStore
 import RatingStream
-import WSCore
 
 /// One `WS /ws?kiosk=K&since=SEQ` subscriber: what the store holds after `since`, then live ratings,
 /// with no gap and no duplicate.
@@ -40,35 +39,9 @@ final class Subscription: @unchecked Sendable {
         watchdog = StallWatchdog(timeout: context.configuration.sendTimeout, shutdownSince: context.shutdownSince)
     }
 
-    /// How often a quiet subscriber is pinged, so that proxies keep its connection open.
+    /// How often a quiet subscriber is pinged (by `SubscriberSocket`), so that proxies keep its
+    /// connection open.
     static let keepalivePeriod = TimeAmount.seconds(30)
-
-    /// Serves the subscriber until its connection ends. Its own task only waits for the client to
-    /// close (reading is what answers its pings and close); sending happens in the catch-up task
-    /// and the fanout, and timers on the connection's `eventLoop` watch for stalls and ping.
-    func serve(inbound: WebSocketInboundStream, eventLoop: any EventLoop) async throws {
-        let (watchdog, sink, logger, metrics) = (watchdog, sink, logger, context.metrics)
-        let watch = watchdog.watch(on: eventLoop) {
-            metrics.stalledSubscribers.increment()
-            logger.info("subscriber cut: it took no data for \(watchdog.timeout)")
-            sink.cut()
-        }
-        let keepalive = eventLoop.scheduleRepeatedTask(initialDelay: Self.keepalivePeriod, delay: Self.keepalivePeriod) { _ in
-            sink.ping()
-        }
-        defer {
-            watch.cancel()
-            keepalive.cancel()
-        }
-        start()
-        do {
-            for try await _ in inbound {}
-        } catch {
-            await end()
-            throw error
-        }
-        await end()
-    }
 
     /// Counts the subscriber and starts its first catch-up, or, when it already has the newest
     /// stored rating (a client reconnecting with `since`, a dashboard after a restart), joins the

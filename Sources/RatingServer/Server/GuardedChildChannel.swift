@@ -2,19 +2,56 @@ import HummingbirdCore
 import Logging
 import NIOCore
 
-/// A server child channel whose connections start with a `RequestHeadGuard` in front of the
-/// wrapped channel's own handlers.
+/// A server child channel that reads each connection's first request head before anything else
+/// (`RequestHeadGuard`), then serves it one of two ways: a live subscriber's WebSocket handshake
+/// (`SubscriberUpgrade`) with channel handlers of its own, and everything else with the wrapped
+/// channel (Hummingbird's HTTP and WebSocket routes).
+///
+/// A subscriber is served without a task: Hummingbird would hold one for the life of every
+/// WebSocket, with its async frames (about 20 KB between them), and a server has a thousand
+/// subscribers. They only ever receive, so callbacks on the connection's event loop are enough.
 struct GuardedChildChannel<Wrapped: ServerChildChannel>: ServerChildChannel {
+    /// How a connection is served; known once its first request head is in.
+    enum Route: Sendable {
+        case wrapped(Wrapped.Value)
+        /// Served by its own handlers, with nothing for the server's task to do.
+        case subscriber
+    }
+
+    /// The connection, and how it will be served. NIO registers a connection (and so starts reading
+    /// it) only once `setup` has returned, so the route is a future.
+    struct Value: ServerChildChannelValue {
+        let channel: any Channel
+        let route: EventLoopFuture<Route>
+    }
+
     let wrapped: Wrapped
+    let subscribers: SubscriberUpgrade
     /// How long a connection may take to send its first request head.
     let headTimeout: TimeAmount
 
-    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Wrapped.Value> {
-        let headGuard = channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.addHandler(RequestHeadGuard(timeout: headTimeout), position: .first)
-            try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffers)
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let routed = channel.eventLoop.makePromise(of: Route.self)
+        let (wrapped, subscribers) = (wrapped, subscribers)
+        let headGuard = RequestHeadGuard(timeout: headTimeout, route: { head, channel in
+            if SubscriberUpgrade.matches(head) {
+                try subscribers.install(on: channel)
+                routed.succeed(.subscriber)
+            } else {
+                // Hummingbird's setup installs its handlers before it returns.
+                wrapped.setup(channel: channel, logger: logger).map { Route.wrapped($0) }.cascade(to: routed)
+            }
+        }, unrouted: { routed.fail($0) })
+        return channel.eventLoop.makeCompletedFuture {
+            do {
+                try channel.pipeline.syncOperations.addHandler(headGuard, position: .first)
+                try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffers)
+            } catch {
+                routed.fail(error)
+                throw error
+            }
+            return Value(channel: channel, route: routed.futureResult)
         }
-        return headGuard.flatMap { wrapped.setup(channel: channel, logger: logger) }
     }
 
     /// Reads start at 512 bytes and grow to 16 KB for connections that fill them (NIO's defaults
@@ -25,7 +62,9 @@ struct GuardedChildChannel<Wrapped: ServerChildChannel>: ServerChildChannel {
         AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 16 << 10)
     }
 
-    func handle(value: Wrapped.Value, logger: Logger) async {
+    /// Waits for the connection's first request head; then, for a subscriber, returns at once.
+    func handle(value: Value, logger: Logger) async {
+        guard case .wrapped(let value) = try? await value.route.get() else { return }
         await wrapped.handle(value: value, logger: logger)
     }
 }

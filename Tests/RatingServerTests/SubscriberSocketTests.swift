@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// A subscriber's WebSocket as the server runs it without a task (`SubscriberSocket`), spoken to
+/// frame by frame: control frames are answered, the close handshake runs both ways, and the
+/// subscriber gauge follows.
+@Suite struct SubscriberSocketTests {
+    private static func server(_ name: String, _ arguments: [String] = []) throws -> ServeProcess {
+        let folder = try Clips.temporaryFolder()
+        return try ServeProcess(store: folder.appendingPathComponent("\(name).sqlite").path, arguments: arguments)
+    }
+
+    private static func waitForSubscribers(_ server: ServeProcess, _ count: Double) async throws {
+        let deadline = Date().addingTimeInterval(120)
+        while try await SocketClients.metric(server.baseURL, "snaprate_subscribers") != count {
+            guard Date() < deadline else { throw TimedOut(description: "not \(count) subscribers") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    @Test func pingsAreAnsweredMessagesIgnoredAndACloseIsEchoedBeforeTheConnectionEnds() async throws {
+        let server = try Self.server("frames")
+        let socket = try UpgradeProbe.open(port: server.port, path: "/ws?since=0")
+        defer { socket.close() }
+        #expect(socket.status == 101, "\(socket)")
+        try await Self.waitForSubscribers(server, 1)
+        // A subscriber has nothing to say: a message is ignored, and the ping after it answered.
+        try socket.sendFrame(opcode: 0x1, payload: Array("hello".utf8))
+        try socket.sendFrame(opcode: 0x9, payload: Array("are you there".utf8))
+        let pong = try socket.nextFrame()
+        #expect(pong.opcode == 0xA && pong.payload == Array("are you there".utf8))
+        // The client closes with 4001: the server answers with the same code and hangs up.
+        try socket.sendFrame(opcode: 0x8, payload: [0x0F, 0xA1])
+        let close = try socket.nextFrame()
+        #expect(close.opcode == 0x8 && close.payload == [0x0F, 0xA1], "\(close)")
+        let end = socket.awaitServerClose()
+        #expect(end == nil, "\(end ?? "")")
+        try await Self.waitForSubscribers(server, 0)
+        #expect(await server.stop(timeout: 30) == 0, "\(server.stderr)")
+    }
+
+    @Test func aSubscribersFramesStopAtFourKilobytes() async throws {
+        let server = try Self.server("frame-limit")
+        let socket = try UpgradeProbe.open(port: server.port, path: "/ws")
+        defer { socket.close() }
+        try socket.sendFrame(opcode: 0x1, payload: Array(repeating: UInt8(ascii: "x"), count: 4096))
+        try socket.sendFrame(opcode: 0x9, payload: Array("still there".utf8))
+        #expect(try socket.nextFrame().opcode == 0xA)
+        try socket.sendFrame(opcode: 0x1, payload: Array(repeating: UInt8(ascii: "x"), count: 4097))
+        let close = try socket.nextFrame()
+        #expect(close.opcode == 0x8 && close.payload.prefix(2) == [0x03, 0xF1], "\(close)")
+        #expect(await server.stop(timeout: 30) == 0, "\(server.stderr)")
+    }
+
+    @Test func shutdownSendsEverySubscriberACloseAndWaitsForTheirAnswers() async throws {
+        let server = try Self.server("shutdown", ["--send-timeout", "15"])
+        let sockets = try (0..<3).map { _ in try UpgradeProbe.open(port: server.port, path: "/ws") }
+        defer { for socket in sockets { socket.close() } }
+        #expect(sockets.allSatisfy { $0.status == 101 })
+        try await Self.waitForSubscribers(server, 3)
+        let stopped = Task { await server.stop(timeout: 60) }
+        for socket in sockets {
+            let close = try socket.nextFrame()
+            #expect(close.opcode == 0x8 && close.payload.prefix(2) == [0x03, 0xE8], "\(close)")
+        }
+        // The daemon waits for the clients' answers: nothing queued before the close is lost.
+        try await Task.sleep(for: .seconds(1))
+        #expect(server.isRunning)
+        for socket in sockets.prefix(2) {
+            try socket.sendFrame(opcode: 0x8, payload: [0x03, 0xE8])
+            let end = socket.awaitServerClose()
+            #expect(end == nil, "\(end ?? "")")
+        }
+        // The third never answers: it is cut once the send timeout has passed, and the daemon exits.
+        let end = sockets[2].awaitServerClose(timeout: 40)
+        #expect(end == nil, "\(end ?? "")")
+        #expect(await stopped.value == 0, "\(server.stderr)")
+        #expect(!server.stderr.contains(" error "), "\(server.stderr)")
+    }
+}
