@@ -12,7 +12,7 @@ import TestSupport
     }
 
     private static func waitForSubscribers(_ server: ServeProcess, _ count: Double) async throws {
-        let deadline = Date().addingTimeInterval(120)
+        let deadline = Date().addingTimeInterval(240)
         while try await SocketClients.metric(server.baseURL, "snaprate_subscribers") != count {
             guard Date() < deadline else { throw TimedOut(description: "not \(count) subscribers") }
             try await Task.sleep(for: .milliseconds(50))
@@ -21,7 +21,7 @@ import TestSupport
 
     @Test func pingsAreAnsweredMessagesIgnoredAndACloseIsEchoedBeforeTheConnectionEnds() async throws {
         let server = try Self.server("frames")
-        let socket = try UpgradeProbe.open(port: server.port, path: "/ws?since=0")
+        let socket = try UpgradeProbe.open(port: server.port, path: "/ws?since=0", timeout: 120)
         defer { socket.close() }
         #expect(socket.status == 101, "\(socket)")
         try await Self.waitForSubscribers(server, 1)
@@ -34,15 +34,15 @@ import TestSupport
         try socket.sendFrame(opcode: 0x8, payload: [0x0F, 0xA1])
         let close = try socket.nextFrame()
         #expect(close.opcode == 0x8 && close.payload == [0x0F, 0xA1], "\(close)")
-        let end = socket.awaitServerClose()
+        let end = socket.awaitServerClose(timeout: 120)
         #expect(end == nil, "\(end ?? "")")
         try await Self.waitForSubscribers(server, 0)
-        #expect(await server.stop(timeout: 30) == 0, "\(server.stderr)")
+        #expect(await server.stop(timeout: 120) == 0, "\(server.stderr)")
     }
 
     @Test func aSubscribersFramesStopAtFourKilobytes() async throws {
         let server = try Self.server("frame-limit")
-        let socket = try UpgradeProbe.open(port: server.port, path: "/ws")
+        let socket = try UpgradeProbe.open(port: server.port, path: "/ws", timeout: 120)
         defer { socket.close() }
         try socket.sendFrame(opcode: 0x1, payload: Array(repeating: UInt8(ascii: "x"), count: 4096))
         try socket.sendFrame(opcode: 0x9, payload: Array("still there".utf8))
@@ -50,16 +50,18 @@ import TestSupport
         try socket.sendFrame(opcode: 0x1, payload: Array(repeating: UInt8(ascii: "x"), count: 4097))
         let close = try socket.nextFrame()
         #expect(close.opcode == 0x8 && close.payload.prefix(2) == [0x03, 0xF1], "\(close)")
-        #expect(await server.stop(timeout: 30) == 0, "\(server.stderr)")
+        #expect(await server.stop(timeout: 120) == 0, "\(server.stderr)")
     }
 
     @Test func shutdownSendsEverySubscriberACloseAndWaitsForTheirAnswers() async throws {
-        let server = try Self.server("shutdown", ["--send-timeout", "15"])
-        let sockets = try (0..<3).map { _ in try UpgradeProbe.open(port: server.port, path: "/ws") }
+        // Generous times: in the full parallel run, this process and the daemon wait for the CPU
+        // for tens of seconds.
+        let server = try Self.server("shutdown", ["--send-timeout", "60"])
+        let sockets = try (0..<3).map { _ in try UpgradeProbe.open(port: server.port, path: "/ws", timeout: 120) }
         defer { for socket in sockets { socket.close() } }
         #expect(sockets.allSatisfy { $0.status == 101 })
         try await Self.waitForSubscribers(server, 3)
-        let stopped = Task { await server.stop(timeout: 60) }
+        let stopped = Task { await server.stop(timeout: 240) }
         for socket in sockets {
             let close = try socket.nextFrame()
             #expect(close.opcode == 0x8 && close.payload.prefix(2) == [0x03, 0xE8], "\(close)")
@@ -69,11 +71,11 @@ import TestSupport
         #expect(server.isRunning)
         for socket in sockets.prefix(2) {
             try socket.sendFrame(opcode: 0x8, payload: [0x03, 0xE8])
-            let end = socket.awaitServerClose()
+            let end = socket.awaitServerClose(timeout: 120)
             #expect(end == nil, "\(end ?? "")")
         }
         // The third never answers: it is cut once the send timeout has passed, and the daemon exits.
-        let end = sockets[2].awaitServerClose(timeout: 40)
+        let end = sockets[2].awaitServerClose(timeout: 180)
         #expect(end == nil, "\(end ?? "")")
         #expect(await stopped.value == 0, "\(server.stderr)")
         #expect(!server.stderr.contains(" error "), "\(server.stderr)")
