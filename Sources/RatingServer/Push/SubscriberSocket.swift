@@ -174,6 +174,9 @@ final class SubscriberSocket: ChannelDuplexHandler {
     private func endSubscription() {
         guard let subscription else { return }
         self.subscription = nil
+        // At once, not in the task below: a catch-up started after the close frame would find its
+        // writes refused and cut the connection instead of letting the close handshake finish.
+        _ = subscription.stopSending()
         let (server, peer) = (server, peer)
         Task {
             await subscription.end()

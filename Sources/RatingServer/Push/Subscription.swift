@@ -58,14 +58,22 @@ final class Subscription: @unchecked Sendable {
         startCatchUp(gapFirst: false)
     }
 
-    /// Stops sending (the connection has ended) and waits for a catch-up under way to stop.
-    func end() async {
+    /// Stops sending at once, from the connection's event loop as it closes: no catch-up starts
+    /// from now on (not even for a fall behind the fanout reports meanwhile), one under way is
+    /// cancelled, and the fanout sends no more. `end()` must still follow.
+    func stopSending() -> Task<Void, Never>? {
         let running = catchUps.withLockedValue { state -> Task<Void, Never>? in
             state.ended = true
             return state.running
         }
         running?.cancel()
-        await running?.value
+        context.fanout.leave(self)
+        return running
+    }
+
+    /// Stops sending (the connection has ended) and waits for a catch-up under way to stop.
+    func end() async {
+        await stopSending()?.value
         // After the catch-up has stopped: it may have joined the fanout on its way out.
         context.fanout.leave(self)
         context.metrics.subscribers.decrement()
