@@ -5,7 +5,13 @@ import TestSupport
 /// A subscriber's WebSocket as the server runs it without a task (`SubscriberSocket`), spoken to
 /// frame by frame: control frames are answered, the close handshake runs both ways, and the
 /// subscriber gauge follows.
+///
+/// The sockets here block, so every socket call runs on a thread of its own (`offPool`): on one of
+/// Swift's two cooperative threads, a blocking read can hold up the very task it waits for (in the
+/// full parallel run that stalled the whole test process for minutes).
 @Suite struct SubscriberSocketTests {
+    typealias Frame = (opcode: UInt8, payload: [UInt8])
+
     private static func server(_ name: String, _ arguments: [String] = []) throws -> ServeProcess {
         let folder = try Clips.temporaryFolder()
         return try ServeProcess(store: folder.appendingPathComponent("\(name).sqlite").path, arguments: arguments)
@@ -19,9 +25,20 @@ import TestSupport
         }
     }
 
+    /// Runs `body`, which blocks on sockets, on a new thread.
+    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
+    private static func open(_ server: ServeProcess, _ path: String) async throws -> UpgradeProbe.Answer {
+        try await offPool { try UpgradeProbe.open(port: server.port, path: path, timeout: 120) }
+    }
+
     /// The server's next frame but its keepalive pings (every 30 s: the full parallel run can
     /// take that long between two steps of a test).
-    private static func nextFrame(_ socket: UpgradeProbe.Answer) throws -> (opcode: UInt8, payload: [UInt8]) {
+    private static func nextFrame(_ socket: UpgradeProbe.Answer) throws -> Frame {
         while true {
             let frame = try socket.nextFrame()
             if frame.opcode != 0x9 { return frame }
@@ -30,20 +47,22 @@ import TestSupport
 
     @Test func pingsAreAnsweredMessagesIgnoredAndACloseIsEchoedBeforeTheConnectionEnds() async throws {
         let server = try Self.server("frames")
-        let socket = try UpgradeProbe.open(port: server.port, path: "/ws?since=0", timeout: 120)
+        let socket = try await Self.open(server, "/ws?since=0")
         defer { socket.close() }
         #expect(socket.status == 101, "\(socket)")
         try await Self.waitForSubscribers(server, 1)
-        // A subscriber has nothing to say: a message is ignored, and the ping after it answered.
-        try socket.sendFrame(opcode: 0x1, payload: Array("hello".utf8))
-        try socket.sendFrame(opcode: 0x9, payload: Array("are you there".utf8))
-        let pong = try Self.nextFrame(socket)
-        #expect(pong.opcode == 0xA && pong.payload == Array("are you there".utf8))
-        // The client closes with 4001: the server answers with the same code and hangs up.
-        try socket.sendFrame(opcode: 0x8, payload: [0x0F, 0xA1])
-        let close = try Self.nextFrame(socket)
+        let (pong, close, end) = try await Self.offPool { () throws -> (Frame, Frame, String?) in
+            // A subscriber has nothing to say: a message is ignored, and the ping after it answered.
+            try socket.sendFrame(opcode: 0x1, payload: Array("hello".utf8))
+            try socket.sendFrame(opcode: 0x9, payload: Array("are you there".utf8))
+            let pong = try Self.nextFrame(socket)
+            // The client closes with 4001: the server answers with the same code and hangs up.
+            try socket.sendFrame(opcode: 0x8, payload: [0x0F, 0xA1])
+            let close = try Self.nextFrame(socket)
+            return (pong, close, socket.awaitServerClose(timeout: 120))
+        }
+        #expect(pong.opcode == 0xA && pong.payload == Array("are you there".utf8), "\(pong)")
         #expect(close.opcode == 0x8 && close.payload == [0x0F, 0xA1], "\(close)")
-        let end = socket.awaitServerClose(timeout: 120)
         #expect(end == nil, "\(end ?? "")")
         try await Self.waitForSubscribers(server, 0)
         #expect(await server.stop(timeout: 120) == 0, "\(server.stderr)")
@@ -51,13 +70,16 @@ import TestSupport
 
     @Test func aSubscribersFramesStopAtFourKilobytes() async throws {
         let server = try Self.server("frame-limit")
-        let socket = try UpgradeProbe.open(port: server.port, path: "/ws", timeout: 120)
+        let socket = try await Self.open(server, "/ws")
         defer { socket.close() }
-        try socket.sendFrame(opcode: 0x1, payload: Array(repeating: UInt8(ascii: "x"), count: 4096))
-        try socket.sendFrame(opcode: 0x9, payload: Array("still there".utf8))
-        #expect(try Self.nextFrame(socket).opcode == 0xA)
-        try socket.sendFrame(opcode: 0x1, payload: Array(repeating: UInt8(ascii: "x"), count: 4097))
-        let close = try Self.nextFrame(socket)
+        let (pong, close) = try await Self.offPool { () throws -> (Frame, Frame) in
+            try socket.sendFrame(opcode: 0x1, payload: Array(repeating: UInt8(ascii: "x"), count: 4096))
+            try socket.sendFrame(opcode: 0x9, payload: Array("still there".utf8))
+            let pong = try Self.nextFrame(socket)
+            try socket.sendFrame(opcode: 0x1, payload: Array(repeating: UInt8(ascii: "x"), count: 4097))
+            return (pong, try Self.nextFrame(socket))
+        }
+        #expect(pong.opcode == 0xA, "\(pong)")
         #expect(close.opcode == 0x8 && close.payload.prefix(2) == [0x03, 0xF1], "\(close)")
         #expect(await server.stop(timeout: 120) == 0, "\(server.stderr)")
     }
@@ -66,26 +88,30 @@ import TestSupport
         // Generous times: in the full parallel run, this process and the daemon wait for the CPU
         // for tens of seconds.
         let server = try Self.server("shutdown", ["--send-timeout", "60"])
-        let sockets = try (0..<3).map { _ in try UpgradeProbe.open(port: server.port, path: "/ws", timeout: 120) }
+        var sockets: [UpgradeProbe.Answer] = []
+        for _ in 0..<3 { sockets.append(try await Self.open(server, "/ws")) }
         defer { for socket in sockets { socket.close() } }
         #expect(sockets.allSatisfy { $0.status == 101 })
         try await Self.waitForSubscribers(server, 3)
         let stopped = Task { await server.stop(timeout: 240) }
-        for socket in sockets {
-            let close = try Self.nextFrame(socket)
+        let open = sockets
+        let closes = try await Self.offPool { try open.map { try Self.nextFrame($0) } }
+        for close in closes {
             #expect(close.opcode == 0x8 && close.payload.prefix(2) == [0x03, 0xE8], "\(close)")
         }
         // The daemon waits for the clients' answers: nothing queued before the close is lost.
         try await Task.sleep(for: .seconds(1))
         #expect(server.isRunning)
-        for socket in sockets.prefix(2) {
-            try socket.sendFrame(opcode: 0x8, payload: [0x03, 0xE8])
-            let end = socket.awaitServerClose(timeout: 120)
-            #expect(end == nil, "\(end ?? "")")
+        let answered = try await Self.offPool {
+            try open.prefix(2).map { socket in
+                try socket.sendFrame(opcode: 0x8, payload: [0x03, 0xE8])
+                return socket.awaitServerClose(timeout: 120)
+            }
         }
+        #expect(answered.allSatisfy { $0 == nil }, "\(answered)")
         // The third never answers: it is cut once the send timeout has passed, and the daemon exits.
-        let end = sockets[2].awaitServerClose(timeout: 180)
-        #expect(end == nil, "\(end ?? "")")
+        let silent = try await Self.offPool { open[2].awaitServerClose(timeout: 180) }
+        #expect(silent == nil, "\(silent ?? "")")
         #expect(await stopped.value == 0, "\(server.stderr)")
         #expect(!server.stderr.contains(" error "), "\(server.stderr)")
     }
