@@ -2,10 +2,11 @@ import HummingbirdWebSocket
 import Logging
 import NIOWebSocket
 
-/// The limits on how many streams and subscribers connect, as the WebSocket routes apply them.
+/// The limits on how many streams and subscribers connect, as the ingest route (`hold`) and
+/// `SubscriberSocket` (`admit`) apply them.
 ///
-/// They are checked after the upgrade, not before: Hummingbird answers a refused upgrade with a
-/// bare 400, and a browser's WebSocket shows no HTTP status anyway. So a connection over a limit
+/// They are checked after the upgrade, not before: a browser's WebSocket shows no HTTP status
+/// (and Hummingbird answers a refused ingest upgrade with a bare 400). So a connection over a limit
 /// gets `{"type":"error","message":...}` naming it, then close code 1008 (this client has too
 /// many) or 1013 (try again later: the server is full).
 struct Admission {
