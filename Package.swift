@@ -128,7 +128,7 @@ let package = Package(
         .testTarget(name: "RatingStreamTests", dependencies: ["RatingStream"]),
         .testTarget(name: "RatingStoreTests", dependencies: [
             "RatingStore", "Rating", "TestSupport",
-            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "SnapRateCLITests", dependencies: ["snaprate", "TestSupport"]),
         .testTarget(name: "RatingServerTests", dependencies: [

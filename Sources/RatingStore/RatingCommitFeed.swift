@@ -8,5 +8,5 @@ public protocol RatingCommitFeed: Sendable {
     /// following starts, if nil), as they commit, in sequence order, each once. Runs until the task
     /// is cancelled; a lost connection is retried with backoff and what was committed meanwhile is
     /// delivered once it is back.
-    func followCommits(after sequence: Int64?, deliver: @Sendable ([RatingRecord]) async -> Void) async throws
+    func followCommits(after sequence: Int64?, deliver: @escaping @Sendable ([RatingRecord]) async -> Void) async throws
 }

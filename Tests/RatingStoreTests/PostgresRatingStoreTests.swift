@@ -7,7 +7,7 @@ import TestSupport
 
 /// The PostgreSQL store against a real server (`.ci/postgres`): the SQLite store's cases, then
 /// what only a shared store does: several nodes, the commit feed, a server that goes away.
-@Suite(.enabled(if: PostgresTestServer.runTests, "needs PostgreSQL: apt-get install postgresql, or set SNAPRATE_TEST_POSTGRES"))
+@Suite(.timeLimit(.minutes(15)), .enabled(if: PostgresTestServer.runTests, "needs PostgreSQL: apt-get install postgresql, or set SNAPRATE_TEST_POSTGRES"))
 struct PostgresRatingStoreTests {
     static let logger = Logger(label: "test.postgres-store")
 
@@ -16,7 +16,10 @@ struct PostgresRatingStoreTests {
     static func withStores(url: String? = nil,
                            _ body: (_ open: () async throws -> PostgresRatingStore) async throws -> Void) async throws {
         let url = if let url { url } else { try await PostgresTestServer.shared().makeDatabase() }
-        let configuration = try PostgresStoreConfiguration(url: url)
+        var configuration = try PostgresStoreConfiguration(url: url)
+        // A write's limit counts every wait of the caller's task for a thread, and the full test
+        // run holds the test process's two cooperative threads for seconds at a time.
+        configuration.timeout = .seconds(60)
         try await withThrowingTaskGroup(of: Void.self) { group in
             defer { group.cancelAll() }
             try await body {

@@ -41,8 +41,12 @@ enum PostgresRatingQueries {
         return records
     }
 
+    /// The one value of a one-row query; the rows are read to their end (so a statement's
+    /// completion, and any error after its first row, are seen).
     static func single(_ rows: PostgresRowSequence) async throws -> Int64 {
-        for try await value in rows.decode(Int64.self) { return value }
-        throw PostgresStoreError.malformedRow("no row where one was expected")
+        var first: Int64?
+        for try await value in rows.decode(Int64.self) where first == nil { first = value }
+        guard let first else { throw PostgresStoreError.malformedRow("no row where one was expected") }
+        return first
     }
 }

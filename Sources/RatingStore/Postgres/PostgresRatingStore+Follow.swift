@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import PostgresNIO
 
 extension PostgresRatingStore {
@@ -9,31 +10,39 @@ extension PostgresRatingStore {
     /// `configuration.pollInterval` as a safety net, reads and delivers whatever was committed
     /// after the last rating delivered. Sequence numbers commit in order (see `append`), so reading
     /// "after the last one" never skips one that commits later.
-    public func followCommits(after sequence: Int64?, deliver: @Sendable ([RatingRecord]) async -> Void) async throws {
-        var last = sequence
+    public func followCommits(after sequence: Int64?, deliver: @escaping @Sendable ([RatingRecord]) async -> Void) async throws {
+        // The last sequence number delivered, kept across connections.
+        let last = NIOLockedValueBox(sequence)
         var delay = Duration.milliseconds(100)
         var connectionID = 0
         while !Task.isCancelled {
             connectionID += 1
-            var connected = false
+            let connected = NIOLockedValueBox(false)
             do {
                 let connection = try await PostgresConnection.connect(
                     configuration: configuration.connectionConfiguration(), id: connectionID, logger: logger)
                 do {
-                    try await connection.listen(on: configuration.channel) { notifications in
-                        // LISTEN is in place: every commit from now on is announced, so catch up
-                        // on what committed before (or while the connection was away) first.
-                        var cursor: Int64
-                        if let last {
-                            cursor = last
-                        } else {
-                            cursor = try await PostgresRatingQueries.single(
-                                connection.query(PostgresRatingQueries.latestSequence, logger: logger))
-                            last = cursor
+                    // The whole session is watched (`whileOpen`): a statement lost on the closed
+                    // connection must not keep it from reconnecting.
+                    let (channel, logger) = (configuration.channel, logger)
+                    try await connection.whileOpen { connection in
+                        try await connection.listen(on: channel) { notifications in
+                            // LISTEN is in place: every commit from now on is announced, so catch
+                            // up on what committed before (or while the connection was away) first.
+                            var cursor: Int64
+                            if let known = last.withLockedValue({ $0 }) {
+                                cursor = known
+                            } else {
+                                cursor = try await PostgresRatingQueries.single(
+                                    connection.query(PostgresRatingQueries.latestSequence, logger: logger))
+                                last.withLockedValue { $0 = cursor }
+                            }
+                            connected.withLockedValue { $0 = true }
+                            logger.info("following commits", metadata: ["after": "\(cursor)", "channel": "\(channel)"])
+                            try await self.follow(notifications, on: connection, after: &cursor, deliver: deliver) { sequence in
+                                last.withLockedValue { $0 = sequence }
+                            }
                         }
-                        connected = true
-                        logger.info("following commits", metadata: ["after": "\(cursor)", "channel": "\(configuration.channel)"])
-                        try await follow(notifications, on: connection, after: &cursor, deliver: deliver) { last = $0 }
                     }
                 } catch {
                     try? await connection.close()
@@ -43,7 +52,7 @@ extension PostgresRatingStore {
                 try? await connection.close()
             } catch {
                 if Task.isCancelled { break }
-                if connected { delay = .milliseconds(100) }
+                if connected.withLockedValue({ $0 }) { delay = .milliseconds(100) }
                 logger.warning("commit feed lost, reconnecting", metadata: [
                     "error": "\(PostgresStoreError.describe(error))", "retry_in": "\(delay)"])
                 do { try await Task.sleep(for: delay) } catch { break }
@@ -55,7 +64,7 @@ extension PostgresRatingStore {
     /// Delivers until the connection fails (throws) or the task is cancelled (returns).
     private func follow(_ notifications: PostgresNotificationSequence, on connection: PostgresConnection,
                         after cursor: inout Int64, deliver: @Sendable ([RatingRecord]) async -> Void,
-                        progress: (Int64) -> Void) async throws {
+                        progress: @Sendable (Int64) -> Void) async throws {
         let (wakeups, wake) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let pollInterval = configuration.pollInterval
         try await withThrowingTaskGroup(of: Void.self) { group in

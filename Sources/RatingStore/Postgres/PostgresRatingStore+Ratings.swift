@@ -5,10 +5,11 @@ extension PostgresRatingStore {
     public func append(_ ratings: [NewRating], write: UUID) async throws -> [RatingRecord] {
         guard !ratings.isEmpty else { return [] }
         let count = ratings.count
-        // One statement, so one implicit transaction and one round trip: take `count` numbers from
-        // the counter row (its lock is held until commit, so writers from every node commit in the
-        // order of their numbers), insert the batch, record the write and announce the last
-        // number. A failure anywhere rolls all of it back, the counter included: no gap.
+        // One statement in one transaction (whose COMMIT is waited for, `WriteConnection.transaction`):
+        // take `count` numbers from the counter row (its lock is held until commit, so writers from
+        // every node commit in the order of their numbers), insert the batch, record the write and
+        // announce the last number. A failure anywhere rolls all of it back, the counter included:
+        // no gap.
         let statement: PostgresQuery = """
             WITH counter AS (
                 UPDATE rating_sequence SET last = last + \(count) RETURNING last
@@ -32,11 +33,13 @@ extension PostgresRatingStore {
             """
         let logger = logger
         do {
-            let last = try await writer.run("appending \(count) ratings") { connection in
-                for try await (last, _) in try await connection.query(statement, logger: logger).decode((Int64, String).self) {
-                    return last
+            let last = try await writer.transaction("appending \(count) ratings") { connection in
+                var last: Int64?
+                for try await (value, _) in try await connection.query(statement, logger: logger).decode((Int64, String).self) {
+                    last = value
                 }
-                throw PostgresStoreError.malformedRow("the append returned no sequence number")
+                guard let last else { throw PostgresStoreError.malformedRow("the append returned no sequence number") }
+                return last
             }
             return ratings.enumerated().map { index, rating in
                 RatingRecord(sequence: last - Int64(count) + 1 + Int64(index), rating: rating)
@@ -61,12 +64,18 @@ extension PostgresRatingStore {
     }
 
     public func ratings(after sequence: Int64, kiosk: String?, limit: Int) async throws -> [RatingRecord] {
-        try await PostgresRatingQueries.records(
-            client.query(PostgresRatingQueries.ratings(after: sequence, kiosk: kiosk, limit: limit), logger: logger))
+        let logger = logger
+        return try await read { connection in
+            try await PostgresRatingQueries.records(
+                connection.query(PostgresRatingQueries.ratings(after: sequence, kiosk: kiosk, limit: limit), logger: logger))
+        }
     }
 
     public func latestSequence() async throws -> Int64 {
-        try await PostgresRatingQueries.single(client.query(PostgresRatingQueries.latestSequence, logger: logger))
+        let logger = logger
+        return try await read { connection in
+            try await PostgresRatingQueries.single(connection.query(PostgresRatingQueries.latestSequence, logger: logger))
+        }
     }
 
     public func summary(event: String?) async throws -> [KioskSummary] {
@@ -82,16 +91,19 @@ extension PostgresRatingStore {
             FROM ratings GROUP BY kiosk ORDER BY kiosk COLLATE "C"
             """
         }
-        var summaries: [KioskSummary] = []
-        for try await (kiosk, up, down) in try await client.query(query, logger: logger).decode((String, Int, Int).self) {
-            summaries.append(KioskSummary(kiosk: kiosk, up: up, down: down))
+        let logger = logger
+        return try await read { connection in
+            var summaries: [KioskSummary] = []
+            for try await (kiosk, up, down) in try await connection.query(query, logger: logger).decode((String, Int, Int).self) {
+                summaries.append(KioskSummary(kiosk: kiosk, up: up, down: down))
+            }
+            return summaries
         }
-        return summaries
     }
 
     public func purge(before date: Date) async throws -> Int {
         let logger = logger
-        return try await writer.run("purging") { connection in
+        return try await writer.transaction("purging") { connection in
             let removed = try await connection.query("""
                 WITH removed AS (
                     DELETE FROM ratings WHERE wall_time < \(date) RETURNING 1

@@ -4,8 +4,8 @@ import PostgresNIO
 extension PostgresRatingStore {
     public func startSession(_ session: StreamSessionRecord) async throws {
         let logger = logger
-        try await writer.run("recording a session start") { connection in
-            try await connection.query("""
+        try await writer.transaction("recording a session start") { connection in
+            _ = try await connection.query("""
                 INSERT INTO sessions (id, event, kiosk, started, frames, decode_errors)
                 VALUES (\(session.id), \(session.event), \(session.kiosk), \(session.started), 0, 0)
                 """, logger: logger)
@@ -14,8 +14,8 @@ extension PostgresRatingStore {
 
     public func endSession(id: UUID, ended: Date, framesDecoded: Int, decodeErrors: Int, reason: String) async throws {
         let logger = logger
-        try await writer.run("recording a session end") { connection in
-            try await connection.query("""
+        try await writer.transaction("recording a session end") { connection in
+            _ = try await connection.query("""
                 UPDATE sessions SET ended = \(ended), frames = \(framesDecoded), decode_errors = \(decodeErrors),
                     end_reason = \(reason)
                 WHERE id = \(id)
@@ -32,12 +32,15 @@ extension PostgresRatingStore {
         } else {
             "SELECT id, event, kiosk, started, ended, frames, decode_errors, end_reason FROM sessions ORDER BY started"
         }
-        var sessions: [StreamSessionRecord] = []
-        let columns = (UUID, String, String, Date, Date?, Int, Int, String?).self
-        for try await (id, event, kiosk, started, ended, frames, errors, reason) in try await client.query(query, logger: logger).decode(columns) {
-            sessions.append(StreamSessionRecord(id: id, event: event, kiosk: kiosk, started: started, ended: ended,
-                                                framesDecoded: frames, decodeErrors: errors, endReason: reason))
+        let logger = logger
+        return try await read { connection in
+            var sessions: [StreamSessionRecord] = []
+            let columns = (UUID, String, String, Date, Date?, Int, Int, String?).self
+            for try await (id, event, kiosk, started, ended, frames, errors, reason) in try await connection.query(query, logger: logger).decode(columns) {
+                sessions.append(StreamSessionRecord(id: id, event: event, kiosk: kiosk, started: started, ended: ended,
+                                                    framesDecoded: frames, decodeErrors: errors, endReason: reason))
+            }
+            return sessions
         }
-        return sessions
     }
 }

@@ -46,7 +46,14 @@ public final class PostgresRatingStore: RatingStore, RatingCommitFeed, Service {
     }
 
     public func appliedMigrations() async throws -> [String] {
-        try await PostgresSchema.applied(on: client, logger: logger)
+        let logger = logger
+        return try await read { try await PostgresSchema.applied(on: $0, logger: logger) }
+    }
+
+    /// Runs `body` on a connection of the read pool, failing if that connection closes first
+    /// (`whileOpen`).
+    func read<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withConnection { try await $0.whileOpen(body) }
     }
 
     public func describe(_ error: any Error) -> String {

@@ -98,9 +98,9 @@ enum PostgresSchema {
     }
 
     /// The migrations applied, oldest first.
-    static func applied(on client: PostgresClient, logger: Logger) async throws -> [String] {
+    static func applied(on connection: PostgresConnection, logger: Logger) async throws -> [String] {
         var names: [String] = []
-        let rows = try await client.query("SELECT name FROM snaprate_migrations ORDER BY version", logger: logger)
+        let rows = try await connection.query("SELECT name FROM snaprate_migrations ORDER BY version", logger: logger)
         for try await name in rows.decode(String.self) { names.append(name) }
         return names
     }

@@ -8,6 +8,8 @@ public enum PostgresStoreError: Error, CustomStringConvertible, Equatable {
     case malformedRow(String)
     /// The connection that listens for commits stopped delivering notifications.
     case feedEnded
+    /// The connection closed while a statement was under way.
+    case connectionClosed
 
     public var description: String {
         switch self {
@@ -15,6 +17,7 @@ public enum PostgresStoreError: Error, CustomStringConvertible, Equatable {
         case .timedOut(let what): "\(what) timed out"
         case .malformedRow(let what): "malformed row: \(what)"
         case .feedEnded: "the connection listening for commits closed"
+        case .connectionClosed: "the connection closed"
         }
     }
 

@@ -27,14 +27,14 @@ actor WriteConnection {
         let timeout = timeout ?? configuration.timeout
         do {
             return try await withThrowingTaskGroup(of: Result?.self) { group in
-                group.addTask { try await body(connection) }
+                group.addTask { try await connection.whileOpen(body) }
                 group.addTask {
                     try await Task.sleep(for: timeout)
                     return nil
                 }
                 defer { group.cancelAll() }
                 guard let first = try await group.next(), let result = first else {
-                    // Closing fails the statement still running, so the group can finish.
+                    // Closing ends the statement still running (`whileOpen`), so the group can finish.
                     try? await connection.close()
                     throw PostgresStoreError.timedOut(what)
                 }
@@ -44,6 +44,32 @@ actor WriteConnection {
             if connection.isClosed, self.connection === connection { self.connection = nil }
             throw error
         }
+    }
+
+    /// `run` with `body` in a transaction: returns only once PostgreSQL has confirmed the commit.
+    ///
+    /// A statement on its own commits when the server has processed the end of the request, after
+    /// it has sent the statement's rows and completion: a connection lost in between rolls the
+    /// statement back, although its answer had already reported it done. A write must not be
+    /// reported stored unless it is (the store writer would not retry it).
+    func transaction<Result: Sendable>(_ what: String,
+                                       _ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
+        let logger = logger
+        return try await run(what) { connection in
+            try await Self.execute("BEGIN", on: connection, logger: logger)
+            do {
+                let result = try await body(connection)
+                try await Self.execute("COMMIT", on: connection, logger: logger)
+                return result
+            } catch {
+                if !connection.isClosed { try? await Self.execute("ROLLBACK", on: connection, logger: logger) }
+                throw error
+            }
+        }
+    }
+
+    private static func execute(_ command: PostgresQuery, on connection: PostgresConnection, logger: Logger) async throws {
+        for try await _ in try await connection.query(command, logger: logger) {}
     }
 
     /// Closes the connection, if there is one.
