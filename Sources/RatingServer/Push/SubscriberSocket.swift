@@ -65,7 +65,12 @@ final class SubscriberSocket: ChannelDuplexHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        // Added by the upgrade, on an open connection.
+        // The upgrade adds this handler; the client may have hung up meanwhile, and then no
+        // `channelInactive` would come to take it off the count shutdown waits on.
+        guard context.channel.isActive else {
+            context.close(promise: nil)
+            return
+        }
         server.subscriberSockets.opened()
         counted = true
         guard server.isAccepting else {
@@ -138,15 +143,26 @@ final class SubscriberSocket: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        release()
+        context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        // Whichever comes first: a handler taken out of an open pipeline sees no channelInactive.
+        release()
+    }
+
+    /// Stops the timers and the subscription and takes the connection off the count, once.
+    private func release() {
         for timer in timers { timer.cancel() }
         timers.removeAll()
         closeDeadline?.cancel()
+        closeDeadline = nil
         endSubscription()
         if counted {
             counted = false
             server.subscriberSockets.closed()
         }
-        context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -6,9 +6,16 @@ final class SubscriberSockets: Sendable {
     private struct State {
         var open = 0
         var waiting: [CheckedContinuation<Void, Never>] = []
+
+        mutating func takeWaiting() -> [CheckedContinuation<Void, Never>] {
+            defer { waiting.removeAll() }
+            return waiting
+        }
     }
 
     private let state = NIOLockedValueBox(State())
+
+    var openCount: Int { state.withLockedValue { $0.open } }
 
     func opened() {
         state.withLockedValue { $0.open += 1 }
@@ -17,15 +24,27 @@ final class SubscriberSockets: Sendable {
     func closed() {
         let resumed = state.withLockedValue { state -> [CheckedContinuation<Void, Never>] in
             state.open -= 1
-            guard state.open == 0 else { return [] }
-            defer { state.waiting.removeAll() }
-            return state.waiting
+            return state.open == 0 ? state.takeWaiting() : []
         }
         for continuation in resumed { continuation.resume() }
     }
 
-    /// Returns once no subscriber's connection is open.
-    func allClosed() async {
+    /// Returns once no subscriber's connection is open, or after `limit`: true if none is.
+    func allClosed(within limit: Duration) async -> Bool {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.allClosed() }
+            group.addTask {
+                try? await Task.sleep(for: limit)
+                // Let the waiter above go, so that the group can end.
+                for continuation in self.state.withLockedValue({ $0.takeWaiting() }) { continuation.resume() }
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        return openCount == 0
+    }
+
+    private func allClosed() async {
         await withCheckedContinuation { continuation in
             let done = state.withLockedValue { state -> Bool in
                 if state.open == 0 { return true }
