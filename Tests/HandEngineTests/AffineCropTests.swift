@@ -2,7 +2,7 @@ import Foundation
 import HandEngine
 import Testing
 
-@Suite struct AffineCropTests {
+@Suite(.timeLimit(.minutes(15))) struct AffineCropTests {
     /// A deterministic, irregular test picture.
     static func picture(width: Int, height: Int) -> RGBImage {
         var pixels = [UInt8](repeating: 0, count: width * height * 3)

@@ -1,7 +1,7 @@
 import HandEngine
 import Testing
 
-@Suite struct AnchorTests {
+@Suite(.timeLimit(.minutes(15))) struct AnchorTests {
     let anchors = SSDAnchors.generate(.palmDetection)
 
     @Test func palmOptionsGive2016Anchors() {

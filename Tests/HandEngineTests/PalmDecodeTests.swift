@@ -2,7 +2,7 @@ import Foundation
 import HandEngine
 import Testing
 
-@Suite struct PalmDecodeTests {
+@Suite(.timeLimit(.minutes(15))) struct PalmDecodeTests {
     let anchors = SSDAnchors.generate(.palmDetection)
 
     /// Raw outputs with every score far below threshold, and `set` applied on top.
@@ -56,7 +56,7 @@ import Testing
     }
 }
 
-@Suite struct PalmNMSTests {
+@Suite(.timeLimit(.minutes(15))) struct PalmNMSTests {
     func palm(_ score: Float, _ x: Float, _ y: Float, _ size: Float = 0.2) -> PalmDetection {
         PalmDetection(score: score, xMin: x, yMin: y, width: size, height: size,
                       keypoints: Array(repeating: SIMD2(x, y), count: 7))

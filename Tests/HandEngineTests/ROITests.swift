@@ -4,7 +4,7 @@ import Testing
 /// Geometry against numbers MediaPipe 0.10.21 itself produced (Python solution, lite models) for a
 /// 640x480 photo with a tilted hand: its palm detection, the ROI it derived from it, the hand's
 /// landmarks and the tracking ROI it derived from those.
-@Suite struct ROITests {
+@Suite(.timeLimit(.minutes(15))) struct ROITests {
     static let width = 640, height = 480
     static let palm = PalmDetection(
         score: 0.9036661, xMin: 0.4769695, yMin: 0.6691604, width: 0.1639446, height: 0.2183843,

@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Testing
 
-@Suite struct TrackerTests {
+@Suite(.timeLimit(.minutes(15))) struct TrackerTests {
     func roi(_ x: Float, _ y: Float, rotation: Float = 0) -> HandROI {
         HandROI(xCenter: x, yCenter: y, width: 0.2, height: 0.2, rotation: rotation)
     }

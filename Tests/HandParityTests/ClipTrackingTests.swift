@@ -7,7 +7,7 @@ import TestSupport
 
 /// Video mode on a real clip: hands are tracked through the gesture segments, and the time per
 /// frame is printed (decoding excluded).
-@Suite(.serialized, .enabled(if: ParityEnvironment.shouldRun, ParityEnvironment.skipReason))
+@Suite(.timeLimit(.minutes(15)), .serialized, .enabled(if: ParityEnvironment.shouldRun, ParityEnvironment.skipReason))
 struct ClipTrackingTests {
     struct Segment: Decodable {
         let label: String

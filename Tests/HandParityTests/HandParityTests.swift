@@ -8,7 +8,7 @@ import TestSupport
 /// own semantics (static image mode, no rescue search): where MediaPipe finds a hand SnapRate must
 /// find one on at least 95% of the photos, and matched hands' landmarks must lie within 2% of the
 /// image's larger side on average.
-@Suite(.serialized, .enabled(if: ParityEnvironment.shouldRun, ParityEnvironment.skipReason))
+@Suite(.timeLimit(.minutes(15)), .serialized, .enabled(if: ParityEnvironment.shouldRun, ParityEnvironment.skipReason))
 struct HandParityTests {
     @Test(arguments: ModelVariant.allCases)
     func matchesMediaPipe(_ variant: ModelVariant) throws {

@@ -7,7 +7,7 @@ import TestSupport
 
 /// The wider search (SnapRate's default for photos and, paced, for video) against MediaPipe: how
 /// many more photos get a hand, that pictures without any hand stay empty, and what a search costs.
-@Suite(.serialized, .enabled(if: ParityEnvironment.shouldRun, ParityEnvironment.skipReason))
+@Suite(.timeLimit(.minutes(15)), .serialized, .enabled(if: ParityEnvironment.shouldRun, ParityEnvironment.skipReason))
 struct HandRescueTests {
     /// Photos in `images/none` that show no hand at all (checked by eye: an empty wall, a face).
     /// The other none-photos MediaPipe finds nothing on show fists or open palms, where a hand is right.

@@ -7,7 +7,7 @@ import TestSupport
 
 /// Trackers that share a `HandModelPool` (as a server's streams do) find exactly what trackers
 /// with models of their own find: tracking state lives in the tracker, never in the models.
-@Suite(.serialized, .enabled(if: ParityEnvironment.shouldRun, ParityEnvironment.skipReason))
+@Suite(.timeLimit(.minutes(15)), .serialized, .enabled(if: ParityEnvironment.shouldRun, ParityEnvironment.skipReason))
 struct SharedModelsTests {
     private func frames(_ name: String) throws -> [(time: Double, image: RGBImage)] {
         let clip = try TestData.requireGestures().appendingPathComponent("clips/\(name)")

@@ -3,7 +3,7 @@ import MediaIngest
 import Testing
 import TestSupport
 
-@Suite struct BadInputTests {
+@Suite(.timeLimit(.minutes(15))) struct BadInputTests {
     private func failure(_ source: ByteSource, options: DecodeOptions = DecodeOptions()) -> MediaError? {
         do {
             let decoder = try MediaDecoder(source: source, options: options)

@@ -3,7 +3,7 @@ import MediaIngest
 import Testing
 import TestSupport
 
-@Suite struct ChunkFeedTests {
+@Suite(.timeLimit(.minutes(15))) struct ChunkFeedTests {
     /// The real Chromium MediaRecorder chunks (200 ms timeslice) in the shared gesture set.
     private func browserChunks() throws -> [[UInt8]] {
         let folder = try TestData.requireGestures().appendingPathComponent("browser/nvpr_vp8")

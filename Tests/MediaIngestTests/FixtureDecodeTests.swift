@@ -3,7 +3,7 @@ import MediaIngest
 import Testing
 import TestSupport
 
-@Suite struct FixtureDecodeTests {
+@Suite(.timeLimit(.minutes(15))) struct FixtureDecodeTests {
     @Test func vp8ClipDecodesEveryFrameInOrder() throws {
         let clip = try DecodedClip(source: FileDescriptorSource(path: TestData.fixture("vp8_640x480.webm")))
         #expect(clip.info.codec == "vp8")

@@ -9,7 +9,7 @@ import TestSupport
 /// at random and from a source of short reads. Each must end within the timeout with frames then a clean end, or with a
 /// one-line error naming its source; memory must stay bounded. The same cases go through stdin
 /// (`AnalyzeFuzzTests`) and a WebSocket (`IngestFuzzTests`).
-@Suite(.serialized) struct FuzzTests {
+@Suite(.timeLimit(.minutes(15)), .serialized) struct FuzzTests {
     // Long enough that a case the rest of the test run keeps from the CPU is not taken for a hang
     // (a case decodes in milliseconds on its own; a hang never ends).
     static let timeout = Duration.seconds(Int(ProcessInfo.processInfo.environment["SNAPRATE_FUZZ_TIMEOUT"] ?? "") ?? 60)

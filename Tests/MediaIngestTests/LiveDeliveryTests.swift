@@ -5,7 +5,7 @@ import TestSupport
 
 /// `FrameDelivery.live`: a consumer slower than real time gets recent frames and the decoder
 /// counts the ones it replaced; a source faster than real time (a file piped in) still loses none.
-@Suite struct LiveDeliveryTests {
+@Suite(.timeLimit(.minutes(15))) struct LiveDeliveryTests {
     /// Reads the 90-frame (3 s) live fixture, spending `perFrame` seconds on each frame as
     /// detection would. Returns the media times delivered and how many frames were replaced.
     private func consume(perFrame: Double, maxLag: Double) async throws -> (times: [Double], replaced: Int, decoded: Int) {

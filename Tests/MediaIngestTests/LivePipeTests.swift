@@ -3,7 +3,7 @@ import MediaIngest
 import Testing
 import TestSupport
 
-@Suite struct LivePipeTests {
+@Suite(.timeLimit(.minutes(15))) struct LivePipeTests {
     /// A camera pipe stays open while it runs: frames must come out before the writer closes it.
     @Test func framesArriveWhileThePipeIsStillOpen() async throws {
         let whole = try bytes(of: TestData.fixture("live_vp8.webm"))

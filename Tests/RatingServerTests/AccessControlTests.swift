@@ -7,7 +7,7 @@ import TestSupport
 /// loopback: every protected route refuses no token and a wrong one (401) and a token without
 /// its scope (403), and takes the right one. Each server logs at trace level, and no token (nor
 /// a piece of one) may appear in what it logged.
-@Suite(.serialized) struct AccessControlTests {
+@Suite(.timeLimit(.minutes(15)), .serialized) struct AccessControlTests {
     /// One token per role, fresh for each test, and one that was never configured.
     struct Tokens {
         let kiosk = Self.make("kiosk")

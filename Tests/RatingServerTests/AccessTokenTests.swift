@@ -3,7 +3,7 @@ import Testing
 @testable import RatingServer
 
 /// The token list's format and the comparison behind every check, without a server.
-@Suite struct AccessTokenTests {
+@Suite(.timeLimit(.minutes(15))) struct AccessTokenTests {
     static let kiosk = "kiosk-7d1f0c2a9b8e4f6a1c3d5e7f9a0b2c4d"
     static let dashboard = "dash-0a1b2c3d4e5f60718293a4b5c6d7e8f9"
 

@@ -6,7 +6,7 @@ import TestSupport
 /// with a gesture clip as its camera (`BrowserTests.Chromium`) and Firefox (`BrowserTests.Firefox`).
 /// One browser at a time: each keeps a core busy, and Chromium drops camera frames when starved.
 /// Screenshots, browser logs and the daemon's logs are kept in `artifacts`.
-@Suite(.serialized) struct BrowserTests {
+@Suite(.timeLimit(.minutes(15)), .serialized) struct BrowserTests {
     /// `$SNAPRATE_ARTIFACTS/browser`, else `.build/test-artifacts/browser` in the package.
     static var artifacts: URL {
         let base = ProcessInfo.processInfo.environment["SNAPRATE_ARTIFACTS"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }

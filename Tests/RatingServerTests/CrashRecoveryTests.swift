@@ -10,7 +10,7 @@ import TestSupport
 /// subscriber received is in the store unchanged, the store opens cleanly, the numbering has no
 /// hole, whatever was stored but not pushed is replayable with `since`, and the restarted daemon
 /// carries on numbering after the last stored rating.
-@Suite(.enabled(if: TestData.runGestureTests), .serialized) struct CrashRecoveryTests {
+@Suite(.timeLimit(.minutes(15)), .enabled(if: TestData.runGestureTests), .serialized) struct CrashRecoveryTests {
     static let clipName = "nvpr_down_up_down.webm"
 
     @Test func aKilledServerLosesNoRatingASubscriberReceived() async throws {

@@ -8,7 +8,7 @@ import TestSupport
 ///
 /// A real 640x480 30 fps clip is played into `snaprate serve --stdin` at its own pace by
 /// `ffmpeg -re` (as a camera would deliver it), looped; a WebSocket subscriber times each rating.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["SNAPRATE_FIGURES"] == "1"), .serialized)
+@Suite(.timeLimit(.minutes(15)), .enabled(if: ProcessInfo.processInfo.environment["SNAPRATE_FIGURES"] == "1"), .serialized)
 struct FigureTests {
     @Test(arguments: ["lite", "full"]) func liveLatencyAndCPUPerStream(models: String) async throws {
         let clip = try Clips.clip("dhar_kiosk_session.webm")

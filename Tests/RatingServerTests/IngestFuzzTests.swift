@@ -8,7 +8,7 @@ import TestSupport
 /// Each socket must close within the timeout: normally, or after exactly one one-line
 /// `{"type":"error"}` message naming its stream. After each round the daemon must still answer
 /// `/api/summary`; at the end its peak memory must be bounded and it must stop cleanly.
-@Suite struct IngestFuzzTests {
+@Suite(.timeLimit(.minutes(15))) struct IngestFuzzTests {
     @Test func mutatedStreamsOverWebSocketsEndCleanlyAndTheDaemonStaysUp() async throws {
         let count = ProcessInfo.processInfo.environment["SNAPRATE_FUZZ_WS_COUNT"].flatMap(Int.init) ?? 200
         let cases = FuzzCorpus.cases(count: count, seeds: try FuzzCorpus.seeds())

@@ -5,7 +5,7 @@ import TestSupport
 
 /// Chunk boundaries fall anywhere, the EBML header too: Chromium's MediaRecorder has been seen to
 /// send a first chunk of one byte. Whether a stream is WebM is decided on its first four bytes.
-@Suite struct EBMLHeaderCheckTests {
+@Suite(.timeLimit(.minutes(15))) struct EBMLHeaderCheckTests {
     @Test func aHeaderSplitAcrossChunksPassesWholeAndInOrder() {
         var check = EBMLHeaderCheck()
         #expect(check.admit([0x1A]) == .undecided)
@@ -29,7 +29,7 @@ import TestSupport
 
 /// The same through a real socket: the shared Chromium recording, its first chunk cut after one
 /// byte, is rated exactly as the recording itself.
-@Suite(.enabled(if: TestData.runGestureTests)) struct IngestHeaderTests {
+@Suite(.timeLimit(.minutes(15)), .enabled(if: TestData.runGestureTests)) struct IngestHeaderTests {
     @Test func aFirstChunkOfOneByteStillMakesAStream() async throws {
         let chunks = try Clips.browserChunks()
         let folder = try Clips.temporaryFolder()

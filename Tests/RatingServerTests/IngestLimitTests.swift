@@ -6,7 +6,7 @@ import TestSupport
 /// Every limit of `IngestLimits`, set small by flag on a real `snaprate serve`, against real
 /// sockets: each refusal is a status or an error message naming the limit, each is counted, and
 /// the daemon goes on serving everyone else.
-@Suite struct IngestLimitTests {
+@Suite(.timeLimit(.minutes(15))) struct IngestLimitTests {
     /// A server with `arguments` (its idle timeout is long unless a test sets one: see `ServeProcess`).
     private static func server(_ name: String, _ arguments: [String]) throws -> (ServeProcess, URL) {
         let folder = try Clips.temporaryFolder()

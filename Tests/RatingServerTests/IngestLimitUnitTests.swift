@@ -5,7 +5,7 @@ import NIOCore
 import Testing
 
 /// The limits' bookkeeping on its own, without sockets or clocks.
-@Suite struct IngestLimitUnitTests {
+@Suite(.timeLimit(.minutes(15))) struct IngestLimitUnitTests {
     @Test func theRateAllowsABurstOfAWindowThenTheRate() {
         let start = ContinuousClock.now
         var burst = IngestRate(bytesPerSecond: 1000, window: .seconds(2))

@@ -10,7 +10,7 @@ import TestSupport
 /// nothing until told to, one connects and hangs up in a loop. None may hold back detection, keep
 /// a well-behaved subscriber from its ratings, or grow the daemon's memory with its backlog; the
 /// late reader gets a gap message and a replay, and in the end every rating exactly once.
-@Suite(.enabled(if: TestData.runGestureTests), .serialized) struct MisbehavingSubscriberTests {
+@Suite(.timeLimit(.minutes(15)), .enabled(if: TestData.runGestureTests), .serialized) struct MisbehavingSubscriberTests {
     /// Replaying this many stored ratings is about 10 MB of messages: more than any socket buffers
     /// on the way, so a subscriber that does not read really stops the server's writes to it.
     static let archived = 50_000

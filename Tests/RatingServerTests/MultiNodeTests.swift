@@ -7,7 +7,7 @@ import TestSupport
 /// Two real `snaprate serve` processes on one PostgreSQL database (`.ci/postgres`), the real lite
 /// models and the shared clips: a subscriber on one node gets what the other detected, in the
 /// database's order, and a database restarted mid-stream loses nothing.
-@Suite(.enabled(if: TestData.runGestureTests && PostgresTestServer.runTests,
+@Suite(.timeLimit(.minutes(15)), .enabled(if: TestData.runGestureTests && PostgresTestServer.runTests,
                 "needs the shared gesture set and PostgreSQL"), .serialized)
 struct MultiNodeTests {
     static let clipName = "nvpr_down_up_down.webm"

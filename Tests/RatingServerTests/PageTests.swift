@@ -8,7 +8,7 @@ import TestSupport
 
 /// The kiosk and dashboard pages as HTTP resources from a real `snaprate serve`: types, cache
 /// validators, the content policy, and what a binary copied without its pages does.
-@Suite(.serialized) struct PageTests {
+@Suite(.timeLimit(.minutes(15)), .serialized) struct PageTests {
     static let pagesSource = TestData.packageRoot.appendingPathComponent("Sources/RatingServer/Pages")
 
     @Test func pagesAreServedFromMemoryWithTheirTypesAndRevalidated() async throws {

@@ -8,7 +8,7 @@ import TestSupport
 
 /// Measured figures for the PostgreSQL store, not pass/fail checks: run with SNAPRATE_FIGURES=1
 /// (and PostgreSQL at hand: `.ci/postgres`, or SNAPRATE_TEST_POSTGRES).
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["SNAPRATE_FIGURES"] == "1" && PostgresTestServer.runTests),
+@Suite(.timeLimit(.minutes(15)), .enabled(if: ProcessInfo.processInfo.environment["SNAPRATE_FIGURES"] == "1" && PostgresTestServer.runTests),
        .serialized)
 struct PostgresFigureTests {
     static let logger = Logger(label: "figures.postgres")

@@ -8,7 +8,7 @@ import TestSupport
 
 /// `--retain-days`: the sweeper deletes ratings and ended sessions older than the retention from a
 /// real SQLite file, at start and then on its interval, and keeps going when the store fails.
-@Suite struct RetentionTests {
+@Suite(.timeLimit(.minutes(15))) struct RetentionTests {
     static let day: TimeInterval = 86_400
 
     static func rating(_ kiosk: String, at wall: Date) -> NewRating {

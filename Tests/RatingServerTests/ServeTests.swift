@@ -8,7 +8,7 @@ import TestSupport
 
 /// `snaprate serve` for real: a process on loopback, a real SQLite file, the real lite models and
 /// the shared gesture clips read in place.
-@Suite(.enabled(if: TestData.runGestureTests), .serialized) struct ServeTests {
+@Suite(.timeLimit(.minutes(15)), .enabled(if: TestData.runGestureTests), .serialized) struct ServeTests {
     static let clipName = "nvpr_down_up_down.webm"
 
     @Test func aClipOnStdinReachesSubscribersTheAPIAndTheStore() async throws {
@@ -247,7 +247,7 @@ import TestSupport
 }
 
 /// Flags checked before anything starts.
-@Suite struct ServeFlagTests {
+@Suite(.timeLimit(.minutes(15))) struct ServeFlagTests {
     private func run(_ arguments: [String]) throws -> (Int32, String) {
         try ServeProcess.refusedStart(arguments)
     }

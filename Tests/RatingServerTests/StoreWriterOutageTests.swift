@@ -11,7 +11,7 @@ import TestSupport
 /// The store writer against a real PostgreSQL server that goes away: detection never waits on
 /// it, ratings wait in the bounded queue and are written when it is back, and only a full queue
 /// loses ratings (the oldest waiting), each one counted.
-@Suite(.enabled(if: PostgresTestServer.runTests, "needs PostgreSQL: apt-get install postgresql, or set SNAPRATE_TEST_POSTGRES"))
+@Suite(.timeLimit(.minutes(15)), .enabled(if: PostgresTestServer.runTests, "needs PostgreSQL: apt-get install postgresql, or set SNAPRATE_TEST_POSTGRES"))
 struct StoreWriterOutageTests {
     private func rating(_ kiosk: KioskID, _ index: Int) -> DetectedRating {
         DetectedRating(kiosk: kiosk, session: UUID(), rating: index.isMultiple(of: 2) ? .up : .down, confidence: 0.75,

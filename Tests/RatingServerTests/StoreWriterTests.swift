@@ -9,7 +9,7 @@ import Testing
 
 /// The store writer in process, against a real SQLite file: nothing published is lost, even
 /// through a tiny ring that makes producers wait, and shutdown drains what is left.
-@Suite struct StoreWriterTests {
+@Suite(.timeLimit(.minutes(15))) struct StoreWriterTests {
     private func context(ringCapacity: Int) throws -> (ServerContext, SQLiteRatingStore) {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("snaprate-writer-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

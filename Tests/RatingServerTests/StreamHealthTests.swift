@@ -4,7 +4,7 @@ import TestSupport
 
 /// `GET /api/streams` as the dashboard reads it: each running stream reports about once a second,
 /// with its frame rate over the last report.
-@Suite(.enabled(if: TestData.runGestureTests)) struct StreamHealthTests {
+@Suite(.timeLimit(.minutes(15)), .enabled(if: TestData.runGestureTests)) struct StreamHealthTests {
     @Test func aRunningStreamReportsItsFrameRateAndWhenItWasLastSeen() async throws {
         // 12 s of 640x480: several status reports even when decoded faster than real time.
         let clip = try Clips.clip("dhar_kiosk_session.webm")

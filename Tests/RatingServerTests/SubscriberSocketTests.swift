@@ -9,7 +9,7 @@ import TestSupport
 /// The sockets here block, so every socket call runs on a thread of its own (`offPool`): on one of
 /// Swift's two cooperative threads, a blocking read can hold up the very task it waits for (in the
 /// full parallel run that stalled the whole test process for minutes).
-@Suite struct SubscriberSocketTests {
+@Suite(.timeLimit(.minutes(15))) struct SubscriberSocketTests {
     typealias Frame = (opcode: UInt8, payload: [UInt8])
 
     private static func server(_ name: String, _ arguments: [String] = []) throws -> ServeProcess {

@@ -10,7 +10,7 @@ import Testing
 /// The push path in process, with the live fanout running and a recording client: a subscriber
 /// that falls behind gets a gap message and a replay from the store, and every subscriber sees
 /// every rating exactly once, in order, whoever else is stalled.
-@Suite struct SubscriptionTests {
+@Suite(.timeLimit(.minutes(15))) struct SubscriptionTests {
     struct Sent: Decodable {
         var type: String
         var seq: Int64?

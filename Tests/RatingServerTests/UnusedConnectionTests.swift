@@ -5,7 +5,7 @@ import TestSupport
 /// Connections that carry no request: a socket opened and never used (browsers keep spare ones),
 /// one that sent part of a request head and stopped, and a keep-alive connection after its
 /// answer. None may keep a shutting-down daemon waiting, and none stays open past the idle timeout.
-@Suite struct UnusedConnectionTests {
+@Suite(.timeLimit(.minutes(15))) struct UnusedConnectionTests {
     private static func server(_ name: String, _ arguments: [String]) throws -> ServeProcess {
         let folder = try Clips.temporaryFolder()
         return try ServeProcess(store: folder.appendingPathComponent("\(name).sqlite").path, arguments: arguments)

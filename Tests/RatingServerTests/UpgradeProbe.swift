@@ -77,7 +77,8 @@ enum UpgradeProbe {
     /// Linux routes the whole loopback range) and reads the answer's status and text, leaving the
     /// connection open.
     static func open(port: Int, path: String, from source: String = "127.0.0.1", timeout: Int = 10) throws -> Answer {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        // Close-on-exec, as `RawConnection`.
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ProbeError("socket: \(errno)") }
         var kept = false
         defer { if !kept { close(fd) } }

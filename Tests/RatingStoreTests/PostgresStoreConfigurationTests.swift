@@ -2,7 +2,7 @@ import RatingStore
 import Testing
 
 /// `--store postgres://...` parsing: what libpq users expect, and one clear line when it is wrong.
-@Suite struct PostgresStoreConfigurationTests {
+@Suite(.timeLimit(.minutes(15))) struct PostgresStoreConfigurationTests {
     @Test func aFullURLGivesEveryPart() throws {
         let configuration = try PostgresStoreConfiguration(url: "postgres://ops:s%40cret@db.venue.lan:6543/snaprate?sslmode=require",
                                                            environment: [:])

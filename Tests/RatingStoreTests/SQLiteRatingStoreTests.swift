@@ -3,7 +3,7 @@ import Rating
 import RatingStore
 import Testing
 
-@Suite struct SQLiteRatingStoreTests {
+@Suite(.timeLimit(.minutes(15))) struct SQLiteRatingStoreTests {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("snaprate-store-\(UUID().uuidString)")
     var path: String { folder.appendingPathComponent("ratings.sqlite").path }
 

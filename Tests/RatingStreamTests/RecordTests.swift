@@ -3,7 +3,7 @@ import Rating
 import RatingStream
 import Testing
 
-@Suite struct RecordTests {
+@Suite(.timeLimit(.minutes(15))) struct RecordTests {
     private func roundTrip<T: RingCodable>(_ value: T) -> T {
         withUnsafeTemporaryAllocation(of: UInt64.self, capacity: T.wordCount) { words in
             words.initialize(repeating: 0xDEAD_BEEF)

@@ -28,7 +28,7 @@ struct Stamp: RingCodable, Equatable {
     }
 }
 
-@Suite struct RingBufferTests {
+@Suite(.timeLimit(.minutes(15))) struct RingBufferTests {
     @Test func capacityIsAPowerOfTwo() {
         #expect(RingBuffer<Stamp>(capacity: 100).capacity == 128)
     }

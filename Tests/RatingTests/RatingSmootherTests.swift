@@ -1,7 +1,7 @@
 import Rating
 import Testing
 
-@Suite struct RatingSmootherTests {
+@Suite(.timeLimit(.minutes(15))) struct RatingSmootherTests {
     /// Feeds `(time, class)` pairs and returns the ratings with their times.
     private func run(_ frames: [(Double, ThumbClass)], smoother: RatingSmoother = RatingSmoother()) -> [(Rating, Double)] {
         var smoother = smoother

@@ -2,7 +2,7 @@ import HandEngine
 import Rating
 import Testing
 
-@Suite struct ThumbClassifierTests {
+@Suite(.timeLimit(.minutes(15))) struct ThumbClassifierTests {
     let classifier = ThumbClassifier()
 
     private func thumb(_ sketch: HandSketch) -> ThumbClass {

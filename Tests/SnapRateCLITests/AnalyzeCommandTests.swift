@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite struct AnalyzeCommandTests {
+@Suite(.timeLimit(.minutes(15))) struct AnalyzeCommandTests {
     @Test func summaryLineDescribesTheClip() throws {
         let run = try SnapRateRun(["analyze", "Fixtures/vp8_640x480.webm"])
         #expect(run.status == 0)

@@ -6,7 +6,7 @@ import TestSupport
 /// case (the first `SNAPRATE_FUZZ_STDIN_COUNT`, 200 by default: a process, its models and hand
 /// detection cost far more than a decode). Each must exit within the timeout, 0 with its summary
 /// or 1 with one error line naming stdin, never by a signal.
-@Suite struct AnalyzeFuzzTests {
+@Suite(.timeLimit(.minutes(15))) struct AnalyzeFuzzTests {
     @Test func mutatedStreamsOnStandardInputEndWithASummaryOrOneError() throws {
         let count = ProcessInfo.processInfo.environment["SNAPRATE_FUZZ_STDIN_COUNT"].flatMap(Int.init) ?? 200
         let cases = FuzzCorpus.cases(count: count, seeds: try FuzzCorpus.seeds())

@@ -3,7 +3,7 @@ import Testing
 import TestSupport
 
 /// `analyze` and `eval` on the real shared gesture set, with the real models.
-@Suite(.enabled(if: TestData.runGestureTests)) struct RatingCommandTests {
+@Suite(.timeLimit(.minutes(15)), .enabled(if: TestData.runGestureTests)) struct RatingCommandTests {
     private var clip: String { TestData.gestures.appendingPathComponent("clips/nvpr_down_up_down.webm").path }
 
     @Test func analyzePrintsTheClipsRatingsInOrder() throws {

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 
-@Suite struct SetupCommandTests {
+@Suite(.timeLimit(.minutes(15))) struct SetupCommandTests {
     /// A wheel whose model files are not MediaPipe's: setup must refuse it and install nothing.
     @Test func aWheelWithWrongModelsIsRefused() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("snaprate-setup-test-\(getpid())")

@@ -109,38 +109,38 @@ public final class PostgresTestServer: Sendable {
     /// dispatch source that a pool blocked by waiting tests never runs.
     @discardableResult
     static func runScript(_ arguments: [String]) throws -> String {
-        var pipe: [Int32] = [0, 0]
-        guard Glibc.pipe(&pipe) == 0 else { throw MissingTestData(description: "no pipe for .ci/postgres") }
+        // Foundation's pipe is close-on-exec: a process another test starts at this moment must not
+        // inherit its write end, or the read below would wait for that process to exit, not for
+        // the script.
+        let pipe = Pipe()
+        let (reading, writing) = (pipe.fileHandleForReading.fileDescriptor, pipe.fileHandleForWriting.fileDescriptor)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
-        posix_spawn_file_actions_adddup2(&actions, pipe[1], 2)
-        posix_spawn_file_actions_addclose(&actions, pipe[0])
-        posix_spawn_file_actions_addclose(&actions, pipe[1])
-        // Every other descriptor of this process reaches the script too; it closes them before
-        // it starts a server, which would otherwise hold them open for its whole life.
+        posix_spawn_file_actions_adddup2(&actions, writing, 1)
+        posix_spawn_file_actions_adddup2(&actions, writing, 2)
+        // Descriptors that are not close-on-exec (the test process inherits some) reach the script
+        // too; it closes them before it starts a server, which would otherwise hold them for its life.
         let argv = (["/bin/bash", script] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var child: pid_t = 0
         let spawned = posix_spawn(&child, "/bin/bash", &actions, nil, argv, environ)
-        close(pipe[1])
+        try? pipe.fileHandleForWriting.close()
         guard spawned == 0 else {
-            close(pipe[0])
             throw MissingTestData(description: "could not run .ci/postgres: \(String(cString: strerror(spawned)))")
         }
         var output = Data()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = read(pipe[0], &buffer, buffer.count)
+            let count = read(reading, &buffer, buffer.count)
             if count > 0 {
                 output.append(contentsOf: buffer[0..<count])
             } else if count == 0 || errno != EINTR {
                 break
             }
         }
-        close(pipe[0])
+        try? pipe.fileHandleForReading.close()
         var status: Int32 = 0
         while waitpid(child, &status, 0) < 0, errno == EINTR {}
         let text = String(decoding: output, as: UTF8.self)
@@ -153,7 +153,7 @@ public final class PostgresTestServer: Sendable {
 
     /// A loopback port nobody listens on now.
     public static func freePort() throws -> Int {
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { throw MissingTestData(description: "no socket for a free port") }
         defer { close(socket) }
         var address = sockaddr_in()
