@@ -31,27 +31,19 @@ final class SubscriberSockets: Sendable {
 
     /// Returns once no subscriber's connection is open, or after `limit`: true if none is.
     func allClosed(within limit: Duration) async -> Bool {
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.allClosed() }
-            group.addTask {
-                try? await Task.sleep(for: limit)
-                // Let the waiter above go, so that the group can end.
-                for continuation in self.state.withLockedValue({ $0.takeWaiting() }) { continuation.resume() }
-            }
-            await group.next()
-            group.cancelAll()
-        }
-        return openCount == 0
-    }
-
-    private func allClosed() async {
-        await withCheckedContinuation { continuation in
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let done = state.withLockedValue { state -> Bool in
                 if state.open == 0 { return true }
                 state.waiting.append(continuation)
                 return false
             }
-            if done { continuation.resume() }
+            guard !done else { return continuation.resume() }
+            // Whichever comes first takes the waiters: the last close, or this.
+            Task {
+                try? await Task.sleep(for: limit)
+                for waiting in self.state.withLockedValue({ $0.takeWaiting() }) { waiting.resume() }
+            }
         }
+        return openCount == 0
     }
 }
