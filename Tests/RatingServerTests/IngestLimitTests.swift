@@ -42,17 +42,21 @@ import TestSupport
     }
 
     /// A connection refused after its upgrade: the text of its one message and its close code,
-    /// read off the wire (a raw socket also picks its loopback source address).
+    /// read off the wire (a raw socket also picks its loopback source address), on a thread of its
+    /// own with generous reads (the full parallel run can keep the daemon's answer for long).
     private static func refusal(_ server: ServeProcess, _ path: String,
-                                from source: String = "127.0.0.1") throws -> (message: String, code: Int) {
-        let answer = try UpgradeProbe.open(port: server.port, path: path, from: source)
-        defer { answer.close() }
-        guard answer.status == 101 else { throw UpgradeProbe.ProbeError("not upgraded: \(answer)") }
-        let message = try answer.nextFrame(), close = try answer.nextFrame()
-        guard message.opcode == 1, close.opcode == 8, close.payload.count >= 2 else {
-            throw UpgradeProbe.ProbeError("frames \(message.opcode), \(close.opcode) instead of a message and a close")
+                                from source: String = "127.0.0.1") async throws -> (message: String, code: Int) {
+        let port = server.port
+        return try await UpgradeProbe.offPool {
+            let answer = try UpgradeProbe.open(port: port, path: path, from: source, timeout: 120)
+            defer { answer.close() }
+            guard answer.status == 101 else { throw UpgradeProbe.ProbeError("not upgraded: \(answer)") }
+            let message = try answer.nextFrame(), close = try answer.nextFrame()
+            guard message.opcode == 1, close.opcode == 8, close.payload.count >= 2 else {
+                throw UpgradeProbe.ProbeError("frames \(message.opcode), \(close.opcode) instead of a message and a close")
+            }
+            return (String(decoding: message.payload, as: UTF8.self), Int(close.payload[0]) << 8 | Int(close.payload[1]))
         }
-        return (String(decoding: message.payload, as: UTF8.self), Int(close.payload[0]) << 8 | Int(close.payload[1]))
     }
 
     /// Polls the subscriber gauge until `count` subscribers are connected.
@@ -68,7 +72,7 @@ import TestSupport
     private static func expectCountedAndStillServing(_ server: ServeProcess, _ limit: String, hits: Double = 1) async throws {
         #expect(try await Self.hits(server, limit) == hits)
         try await expectStillServing(server)
-        #expect(server.terminate() == 0, "\(server.stderr)")
+        #expect(await server.stop() == 0, "\(server.stderr)")
     }
 
     /// The daemon still answers and still takes a whole clip.
@@ -90,14 +94,15 @@ import TestSupport
         let held = try (1...2).map { HeldSocket("\(server.webSocketURL)/ingest/k\($0)", chunks: [try Self.opening()]) }
         try await Self.waitForStreams(server, 2)
 
-        let third = try Self.refusal(server, "/ingest/k3")
+        let third = try await Self.refusal(server, "/ingest/k3")
         #expect(third.message == #"{"message":"127.0.0.1 is at the limit of 2 streams per address","type":"error"}"#)
         #expect(third.code == 1008)
         // Another address has its own count, up to the total of 3.
-        let other = try UpgradeProbe.open(port: server.port, path: "/ingest/k4", from: "127.0.0.2")
+        let port = server.port
+        let other = try await UpgradeProbe.offPool { try UpgradeProbe.open(port: port, path: "/ingest/k4", from: "127.0.0.2", timeout: 120) }
         #expect(other.status == 101, "\(other)")
         try await Self.waitForStreams(server, 3)
-        let full = try Self.refusal(server, "/ingest/k5", from: "127.0.0.3")
+        let full = try await Self.refusal(server, "/ingest/k5", from: "127.0.0.3")
         #expect(full.message == #"{"message":"the server is at its limit of 3 streams","type":"error"}"#)
         #expect(full.code == 1013, "try again later")
         #expect(try await Self.hits(server, "streams_per_ip") == 1)
@@ -112,7 +117,7 @@ import TestSupport
         _ = try await held[1].closed()
         try await Self.waitForStreams(server, 0)
         try await Self.expectStillServing(server)
-        #expect(server.terminate() == 0, "\(server.stderr)")
+        #expect(await server.stop() == 0, "\(server.stderr)")
     }
 
     @Test func loopbackIsSparedThePerAddressLimitsByDefault() async throws {
@@ -127,7 +132,7 @@ import TestSupport
         #expect(second.errors.isEmpty)
         held.release()
         _ = try await held.closed()
-        #expect(server.terminate() == 0, "\(server.stderr)")
+        #expect(await server.stop() == 0, "\(server.stderr)")
     }
 
     @Test func subscribersPerAddressAreCapped() async throws {
@@ -135,7 +140,7 @@ import TestSupport
         defer { try? FileManager.default.removeItem(at: folder) }
         let held = (1...2).map { _ in HeldSocket("\(server.webSocketURL)/ws") }
         try await Self.waitForSubscribers(server, 2)
-        let third = try Self.refusal(server, "/ws")
+        let third = try await Self.refusal(server, "/ws")
         #expect(third.message == #"{"message":"127.0.0.1 is at the limit of 2 subscribers per address","type":"error"}"#)
         #expect(third.code == 1008)
         #expect(try await Self.hits(server, "subscribers_per_ip") == 1)
@@ -150,7 +155,7 @@ import TestSupport
         #expect(again.errors.isEmpty)
         held[1].release()
         _ = try await held[1].closed()
-        #expect(server.terminate() == 0, "\(server.stderr)")
+        #expect(await server.stop() == 0, "\(server.stderr)")
     }
 
     @Test func aChunkOverTheLimitEndsTheStreamWithAnError() async throws {
@@ -217,6 +222,6 @@ import TestSupport
         #expect(try await socket.closed() == .unacceptableData)
         #expect(socket.errors == ["ws:wide: video of 640x480 is over the 320 px limit"])
         try await Self.expectStillServing(server)
-        #expect(server.terminate() == 0, "\(server.stderr)")
+        #expect(await server.stop() == 0, "\(server.stderr)")
     }
 }

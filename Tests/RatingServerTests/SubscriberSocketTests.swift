@@ -6,9 +6,10 @@ import TestSupport
 /// frame by frame: control frames are answered, the close handshake runs both ways, and the
 /// subscriber gauge follows.
 ///
-/// The sockets here block, so every socket call runs on a thread of its own (`offPool`): on one of
-/// Swift's two cooperative threads, a blocking read can hold up the very task it waits for (in the
-/// full parallel run that stalled the whole test process for minutes).
+/// The sockets here block, so every socket call runs on a thread of its own
+/// (`UpgradeProbe.offPool`): on one of Swift's two cooperative threads, a blocking read can hold up
+/// the very task it waits for (in the full parallel run that stalled the whole test process for
+/// minutes).
 @Suite(.timeLimit(.minutes(15))) struct SubscriberSocketTests {
     typealias Frame = (opcode: UInt8, payload: [UInt8])
 
@@ -25,15 +26,8 @@ import TestSupport
         }
     }
 
-    /// Runs `body`, which blocks on sockets, on a new thread.
-    private static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
-        }
-    }
-
     private static func open(_ server: ServeProcess, _ path: String) async throws -> UpgradeProbe.Answer {
-        try await offPool { try UpgradeProbe.open(port: server.port, path: path, timeout: 120) }
+        try await UpgradeProbe.offPool { try UpgradeProbe.open(port: server.port, path: path, timeout: 120) }
     }
 
     /// The server's next frame but its keepalive pings (every 30 s: the full parallel run can
@@ -51,7 +45,7 @@ import TestSupport
         defer { socket.close() }
         #expect(socket.status == 101, "\(socket)")
         try await Self.waitForSubscribers(server, 1)
-        let (pong, close, end) = try await Self.offPool { () throws -> (Frame, Frame, String?) in
+        let (pong, close, end) = try await UpgradeProbe.offPool { () throws -> (Frame, Frame, String?) in
             // A subscriber has nothing to say: a message is ignored, and the ping after it answered.
             try socket.sendFrame(opcode: 0x1, payload: Array("hello".utf8))
             try socket.sendFrame(opcode: 0x9, payload: Array("are you there".utf8))
@@ -72,7 +66,7 @@ import TestSupport
         let server = try Self.server("frame-limit")
         let socket = try await Self.open(server, "/ws")
         defer { socket.close() }
-        let (pong, close) = try await Self.offPool { () throws -> (Frame, Frame) in
+        let (pong, close) = try await UpgradeProbe.offPool { () throws -> (Frame, Frame) in
             try socket.sendFrame(opcode: 0x1, payload: Array(repeating: UInt8(ascii: "x"), count: 4096))
             try socket.sendFrame(opcode: 0x9, payload: Array("still there".utf8))
             let pong = try Self.nextFrame(socket)
@@ -95,14 +89,14 @@ import TestSupport
         try await Self.waitForSubscribers(server, 3)
         let stopped = Task { await server.stop(timeout: 240) }
         let open = sockets
-        let closes = try await Self.offPool { try open.map { try Self.nextFrame($0) } }
+        let closes = try await UpgradeProbe.offPool { try open.map { try Self.nextFrame($0) } }
         for close in closes {
             #expect(close.opcode == 0x8 && close.payload.prefix(2) == [0x03, 0xE8], "\(close)")
         }
         // The daemon waits for the clients' answers: nothing queued before the close is lost.
         try await Task.sleep(for: .seconds(1))
         #expect(server.isRunning)
-        let answered = try await Self.offPool {
+        let answered = try await UpgradeProbe.offPool {
             try open.prefix(2).map { socket in
                 try socket.sendFrame(opcode: 0x8, payload: [0x03, 0xE8])
                 return socket.awaitServerClose(timeout: 120)
@@ -110,7 +104,7 @@ import TestSupport
         }
         #expect(answered.allSatisfy { $0 == nil }, "\(answered)")
         // The third never answers: it is cut once the send timeout has passed, and the daemon exits.
-        let silent = try await Self.offPool { open[2].awaitServerClose(timeout: 180) }
+        let silent = try await UpgradeProbe.offPool { open[2].awaitServerClose(timeout: 180) }
         #expect(silent == nil, "\(silent ?? "")")
         #expect(await stopped.value == 0, "\(server.stderr)")
         #expect(!server.stderr.contains(" error "), "\(server.stderr)")

@@ -73,6 +73,15 @@ enum UpgradeProbe {
         }
     }
 
+    /// Runs `body`, which blocks on sockets, on a new thread: on one of Swift's two cooperative
+    /// threads a blocking read can hold up the very task it waits for, and under the full parallel
+    /// run it waits long.
+    static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
+        }
+    }
+
     /// Sends `GET path` as an upgrade to 127.0.0.1:`port` from `source` (any 127.x address:
     /// Linux routes the whole loopback range) and reads the answer's status and text, leaving the
     /// connection open.
