@@ -7,8 +7,8 @@ extension PostgresConnection {
     ///
     /// PostgresNIO 1.33 loses a query written to a connection whose channel has already closed (the
     /// server went away between two queries, or a timeout closed the connection): it never answers
-    /// and never fails, cancellation included, and its caller would wait for ever
-    /// (`PostgresConnectionLossTests` shows it). So `body` runs in a task of its own, and the caller
+    /// and never fails, cancellation included, and its caller would wait for ever (the guard is
+    /// tested in `PostgresConnectionLossTests`). So `body` runs in a task of its own, and the caller
     /// goes on when the connection closes. A body lost that way stays suspended, holding its
     /// closure and nothing else; it happens at most once per lost connection.
     func whileOpen<Result: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> Result) async throws -> Result {
