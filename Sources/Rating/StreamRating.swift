@@ -19,9 +19,12 @@ public struct StreamReport: Sendable {
 public enum StreamRating {
     /// Decodes `source` on its own thread and runs every frame through `pipeline`, in order, calling
     /// `onFrame` with each outcome as it happens (live sources report while they run).
+    /// `adjust` changes each decoded picture before detection (`eval --robustness` shows the
+    /// pipeline the same clip as a farther, darker or tilted camera would).
     public static func run(
         source: ByteSource, pipeline: RatingPipeline, options: DecodeOptions, logger: Logger,
-        onFrame: (FrameOutcome) throws -> Void = { _ in }
+        onFrame: (FrameOutcome) throws -> Void = { _ in },
+        adjust: (@Sendable (Frame) -> Frame)? = nil
     ) async throws -> StreamReport {
         var report = StreamReport()
         var rgb = options
@@ -31,7 +34,7 @@ public enum StreamRating {
             case .opened(let info):
                 report.info = info
             case .frame(let frame):
-                let outcome = pipeline.process(frame)
+                let outcome = pipeline.process(adjust?(frame) ?? frame)
                 if report.firstTime == nil { report.firstTime = frame.time }
                 report.endTime = max(report.endTime, frame.time + (frame.duration ?? 0))
                 report.detectionSeconds += outcome.detectionSeconds

@@ -3,11 +3,14 @@ import Foundation
 /// A wider search, beyond MediaPipe, for pictures where its palm detector finds nothing.
 ///
 /// The palm detector misses hands that fill most of the picture (close-up crops, small webcam
-/// stills), hands cut off by the picture's edge (no whole palm to see) and small hands in dim,
-/// blurred pictures. Two ways round it, tried in order:
+/// stills), hands cut off by the picture's edge (no whole palm to see), small hands in dim,
+/// blurred pictures, and a visitor two metres from a tablet, whose palm shrinks to a few pixels of
+/// the detector's 192x192 input. Three ways round it, tried in order:
 /// 1. zoom out: shrink the picture into the middle of a black square 1.5, 2 or 3 times its size and
 ///    run the palm detector again;
-/// 2. try fixed squares (`SearchSquare.standard`: the whole picture, squares hanging over each
+/// 2. zoom in: run the palm detector on overlapping squares of half the picture's larger side,
+///    where a small hand is twice the size it is in the whole picture;
+/// 3. try fixed squares (`SearchSquare.standard`: the whole picture, squares hanging over each
 ///    edge, quadrants, a grid of smaller ones; each turned by quarter turns) as the landmark model's
 ///    ROI, take the few the model likes best at first look, and let the hand's own landmarks
 ///    re-centre its ROI, as tracking does between video frames.
@@ -22,6 +25,9 @@ public final class HandRescue {
         /// Zoom-out factors for the second palm search (the black square's side over the photo's
         /// larger side).
         public var zoomOuts: [Float] = [1.5, 2, 3]
+        /// Photos: the zoomed-in palm search's squares, side over the picture's larger side
+        /// (`ZoomInSquares`). Video searches them in turn with the tracker's own palm search.
+        public var zoomInSide: Float? = 0.5
         /// ROI rotations (radians) for the square search: all four quarter turns. The landmark
         /// model expects the fingers above the wrist; in a thumb gesture they point sideways, and
         /// in a thumbs-down made with the wrist raised, down.
@@ -108,6 +114,13 @@ public final class HandRescue {
         let landmarker = models.landmarker
         for zoom in options.zoomOuts {
             let palms = models.palmDetector.detect(in: image, region: .letterbox(width: image.width, height: image.height, zoomOut: zoom))
+            let rois = palms.prefix(maxHands).map { HandROI.fromPalm($0, imageWidth: image.width, imageHeight: image.height) }
+            let hands = HandTracker.associate(rois, threshold: duplicateIoU).compactMap { confirmed(from: $0, in: image, landmarker: landmarker) }
+            if !hands.isEmpty { return hands }
+        }
+        let zoomIns = sliced ? [] : options.zoomInSide.map { ZoomInSquares.squares(for: image, side: $0) } ?? []
+        for square in zoomIns {
+            let palms = models.palmDetector.detect(in: image, region: square)
             let rois = palms.prefix(maxHands).map { HandROI.fromPalm($0, imageWidth: image.width, imageHeight: image.height) }
             let hands = HandTracker.associate(rois, threshold: duplicateIoU).compactMap { confirmed(from: $0, in: image, landmarker: landmarker) }
             if !hands.isEmpty { return hands }

@@ -22,6 +22,8 @@ public final class HandTracker {
     private var lastPalmSearch: Double?
     private var lastRescue: Double?
     private var rescueBackoff: Double?
+    /// Video: palm searches since a hand was last tracked (the zoomed-in squares take turns).
+    private var searchesWithoutHand = 0
 
     /// Palm-detector runs since creation: how often tracking saved one.
     public private(set) var palmDetectionRuns = 0
@@ -52,6 +54,7 @@ public final class HandTracker {
         lastPalmSearch = nil
         lastRescue = nil
         rescueBackoff = nil
+        searchesWithoutHand = 0
         rescue?.reset()
     }
 
@@ -78,7 +81,7 @@ public final class HandTracker {
             detected = true
             lastPalmSearch = time
             palmDetectionRuns += 1
-            let palms = palmDetector.detect(in: image).prefix(options.maxHands)
+            let palms = palmDetector.detect(in: image, region: palmSearchRegion(for: image)).prefix(options.maxHands)
             candidates = palms.map { HandROI.fromPalm($0, imageWidth: image.width, imageHeight: image.height) }
         }
         let rois = Self.associate(candidates + trackedROIs, threshold: options.duplicateIoU)
@@ -91,7 +94,10 @@ public final class HandTracker {
             hands.append(hand)
             next.append(HandROI.fromLandmarks(hand.landmarks, imageWidth: image.width, imageHeight: image.height))
         }
-        if options.mode == .video { trackedROIs = next }
+        if options.mode == .video {
+            trackedROIs = next
+            if !next.isEmpty { searchesWithoutHand = 0 }
+        }
 
         if !hands.isEmpty {
             paceRescue(found: true)
@@ -106,6 +112,17 @@ public final class HandTracker {
         }
         logger.trace("hands", metadata: ["palmDetection": "\(detected)", "hands": "\(hands.count)"])
         return hands
+    }
+
+    /// The whole picture's letterbox, or in video with no hand tracked, on every other search, the
+    /// next zoomed-in square.
+    private func palmSearchRegion(for image: RGBImage) -> RotatedRect {
+        let whole = RotatedRect.letterbox(width: image.width, height: image.height)
+        guard options.mode == .video, trackedROIs.isEmpty, let side = options.zoomInSide else { return whole }
+        searchesWithoutHand += 1
+        guard searchesWithoutHand % 2 == 0 else { return whole }
+        let squares = ZoomInSquares.squares(for: image, side: side)
+        return squares.isEmpty ? whole : squares[(searchesWithoutHand / 2 - 1) % squares.count]
     }
 
     /// Whether the palm detector should run: always with no hand tracked or no clock, else once

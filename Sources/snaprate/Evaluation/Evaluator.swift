@@ -6,20 +6,26 @@ import Rating
 
 /// Runs the hand engine over a data set, two workers at a time (one per core), each with its own
 /// models and tracker.
+///
+/// Photos are observed once per picture variant (the hands found, not yet classified), so the
+/// committed classifier and every leave-one-source-out refit can judge the same hands.
 struct Evaluator: Sendable {
-    struct PhotoResult: Sendable {
-        let path: String
-        let truth: ThumbClass
-        let predicted: ThumbClass
+    /// The hands found in one photo under one picture variant.
+    struct Observation: Sendable {
+        let photo: GestureDataSet.Photo
+        let variant: PictureVariant
+        let width: Int
+        let height: Int
+        let hands: [Hand]
         let error: String?
     }
 
     struct ClipResult: Sendable {
-        let name: String
-        let expected: [Rating]
+        let clip: GestureDataSet.Clip
+        let variant: PictureVariant
         let got: [Rating]
         let error: String?
-        var matched: Bool { error == nil && expected == got }
+        var matched: Bool { error == nil && clip.expected == got }
     }
 
     let variant: ModelVariant
@@ -27,41 +33,63 @@ struct Evaluator: Sendable {
     let logger: Logger
     var workers = 2
 
-    func scorePhotos(_ photos: [GestureDataSet.Photo]) async throws -> [PhotoResult] {
-        try await inParallel(photos) { slice in
+    func observePhotos(_ photos: [GestureDataSet.Photo], variants: [PictureVariant]) async throws -> [Observation] {
+        let perPhoto = try await inParallel(photos) { slice in
             let tracker = try HandTracker(variant: variant, models: models, options: .photo, logger: logger)
-            let classifier = ThumbClassifier()
-            return slice.map { photo in
+            return slice.map { photo -> [Observation] in
+                let picture: RGBImage
                 do {
-                    let decoder = try MediaDecoder(file: photo.path, options: DecodeOptions(pixelFormat: .rgb24, acceptStillImages: true), logger: logger)
-                    guard let frame = try decoder.nextFrame() else {
-                        return PhotoResult(path: photo.path, truth: photo.truth, predicted: .none, error: "no picture")
-                    }
-                    let hands = tracker.process(RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels))
-                    let verdict = classifier.classify(hands, width: frame.width, height: frame.height)
-                    return PhotoResult(path: photo.path, truth: photo.truth, predicted: verdict.thumb, error: nil)
+                    picture = try Self.decodePhoto(photo.path, logger: logger)
                 } catch {
-                    return PhotoResult(path: photo.path, truth: photo.truth, predicted: .none, error: "\(error)")
+                    return variants.map { Observation(photo: photo, variant: $0, width: 0, height: 0, hands: [], error: "\(error)") }
+                }
+                return variants.map { pictureVariant in
+                    let image = pictureVariant.apply(picture)
+                    return Observation(photo: photo, variant: pictureVariant, width: image.width, height: image.height,
+                                       hands: tracker.process(image), error: nil)
                 }
             }
         }
+        return perPhoto.flatMap { $0 }
     }
 
-    func scoreClips(_ clips: [GestureDataSet.Clip]) async throws -> [ClipResult] {
-        try await inParallel(clips) { slice in
+    /// Each clip rated from start to end, its frames changed by `pictureVariant`, with the
+    /// classifier `classifier(clip)` gives it.
+    func scoreClips(_ clips: [GestureDataSet.Clip], variant pictureVariant: PictureVariant,
+                    classifier: @escaping @Sendable (GestureDataSet.Clip) -> ThumbClassifier) async throws -> [ClipResult] {
+        try await inParallel(clips) { (slice: [GestureDataSet.Clip]) async throws -> [ClipResult] in
             var results: [ClipResult] = []
             for clip in slice {
-                let pipeline = try RatingPipeline(variant: variant, models: models, logger: logger)
+                let tracker = try HandTracker(variant: variant, models: models, options: .video, logger: logger)
+                let pipeline = RatingPipeline(tracker: tracker, classifier: classifier(clip))
                 do {
-                    let report = try await StreamRating.run(source: try FileDescriptorSource(path: clip.path), pipeline: pipeline,
-                                                            options: DecodeOptions(), logger: logger)
-                    results.append(ClipResult(name: clip.name, expected: clip.expected, got: report.ratings.map(\.rating), error: nil))
+                    let source = try FileDescriptorSource(path: clip.path)
+                    let report = try await StreamRating.run(source: source, pipeline: pipeline, options: DecodeOptions(), logger: logger,
+                                                            adjust: Self.adjustment(for: pictureVariant))
+                    results.append(ClipResult(clip: clip, variant: pictureVariant, got: report.ratings.map(\.rating), error: nil))
                 } catch {
-                    results.append(ClipResult(name: clip.name, expected: clip.expected, got: [], error: "\(error)"))
+                    results.append(ClipResult(clip: clip, variant: pictureVariant, got: [], error: "\(error)"))
                 }
             }
             return results
         }
+    }
+
+    private static func decodePhoto(_ path: String, logger: Logger) throws -> RGBImage {
+        let decoder = try MediaDecoder(file: path, options: DecodeOptions(pixelFormat: .rgb24, acceptStillImages: true), logger: logger)
+        guard let frame = try decoder.nextFrame() else { throw ValidationErrorMessage("\(path): no picture") }
+        return RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels)
+    }
+
+    private static func adjustment(for variant: PictureVariant) -> (@Sendable (Frame) -> Frame)? {
+        guard variant != .asIs else { return nil }
+        return { @Sendable frame in apply(variant, to: frame) }
+    }
+
+    private static func apply(_ variant: PictureVariant, to frame: Frame) -> Frame {
+        let image = variant.apply(RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels))
+        return Frame(time: frame.time, duration: frame.duration, width: image.width, height: image.height,
+                     format: .rgb24, pixels: image.pixels, isKeyframe: frame.isKeyframe)
     }
 
     /// Splits `items` into `workers` interleaved slices, runs `body` on each concurrently and
@@ -84,4 +112,10 @@ struct Evaluator: Sendable {
             return ordered.compactMap { $0 }
         }
     }
+}
+
+/// A photo that decodes to no picture.
+struct ValidationErrorMessage: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }
