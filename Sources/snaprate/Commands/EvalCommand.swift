@@ -56,11 +56,17 @@ struct EvalCommand: AsyncParsableCommand {
 
         let training = ThumbTraining()
         let committed = ThumbClassifier()
-        let folds = Dictionary(uniqueKeysWithValues: Set(dataSet.photos.map(\.source)).map { source in
-            (source, ThumbClassifier(configuration: .init(shape: training.fit(observations, leavingOut: source))))
-        })
+        var folds: [String: ThumbClassifier] = [:]
+        for source in Set(dataSet.photos.map(\.source)) {
+            guard let shape = training.fit(observations, leavingOut: source) else {
+                Console.warning("\(source): the other sources hold too few labelled hands to fit a model without it; scored by the committed model")
+                continue
+            }
+            folds[source] = ThumbClassifier(configuration: .init(shape: shape))
+        }
         // A clip whose people appear in no photo was never trained on: the committed model is its fold.
-        let heldOutClassifier = { @Sendable (source: String) in folds[source] ?? committed }
+        let foldBySource = folds
+        let heldOutClassifier = { @Sendable (source: String) in foldBySource[source] ?? committed }
 
         func verdicts(_ variant: PictureVariant, _ classifier: (String) -> ThumbClassifier) -> [PhotoVerdict] {
             observations.filter { $0.variant == variant }.map { observation in

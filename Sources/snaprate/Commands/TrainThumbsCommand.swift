@@ -40,7 +40,10 @@ struct TrainThumbsCommand: AsyncParsableCommand {
             let evaluator = Evaluator(variant: variant, models: directory, logger: logger)
             observations += try await evaluator.observePhotos(dataSet.photos, variants: [.asIs])
         }
-        let model = ThumbTraining().fit(observations)
+        guard let model = ThumbTraining().fit(observations) else {
+            Console.error("\(self.directory): no hands found in both thumb photos and other photos; nothing to learn from")
+            throw ExitCode(1)
+        }
         try Self.source(of: model, photos: dataSet.photos.count).write(toFile: out, atomically: true, encoding: .utf8)
         Console.out("wrote \(out): \(HandPose.featureCount) weights from \(dataSet.photos.count) photos seen by lite and full")
     }

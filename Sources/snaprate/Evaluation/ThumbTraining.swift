@@ -10,9 +10,12 @@ struct ThumbTraining: Sendable {
     var jitter: Float = 0.04
     var ridge = 1.0
 
-    /// The model fitted on every observation of the as-is pictures whose source is not `leftOut`.
-    func fit(_ observations: [Evaluator.Observation], leavingOut leftOut: String? = nil) -> ThumbShapeModel {
-        ThumbShapeModel.fit(samples(observations.filter { $0.variant == .asIs && $0.photo.source != leftOut }), ridge: ridge)
+    /// The model fitted on every observation of the as-is pictures whose source is not `leftOut`;
+    /// nil when those hold no thumb gesture or nothing else to tell it from.
+    func fit(_ observations: [Evaluator.Observation], leavingOut leftOut: String? = nil) -> ThumbShapeModel? {
+        let samples = samples(observations.filter { $0.variant == .asIs && $0.photo.source != leftOut })
+        guard samples.contains(where: \.isThumbGesture), samples.contains(where: { !$0.isThumbGesture }) else { return nil }
+        return ThumbShapeModel.fit(samples, ridge: ridge)
     }
 
     /// Every hand in a `none` photo is a negative; in an `up` or `down` photo, the hands whose thumb
