@@ -15,10 +15,18 @@ struct SnapRateRun {
     var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
 
     /// Runs `snaprate` with `arguments`; with a `timeout`, kills it (SIGKILL) once that has passed.
-    init(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], timeout: TimeInterval? = nil) throws {
+    /// A `niceness` above 0 runs it at that lower priority (through `nice`), so a long computation
+    /// leaves the cores to the daemons other suites start meanwhile.
+    init(_ arguments: [String], stdin: Data? = nil, environment: [String: String] = [:], timeout: TimeInterval? = nil,
+         niceness: Int = 0) throws {
         let process = Process()
-        process.executableURL = TestData.snaprateExecutable
-        process.arguments = arguments
+        if niceness > 0 {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
+            process.arguments = ["-n", "\(niceness)", TestData.snaprateExecutable.path] + arguments
+        } else {
+            process.executableURL = TestData.snaprateExecutable
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = TestData.packageRoot
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let input = Pipe(), output = Pipe(), errors = Pipe()
