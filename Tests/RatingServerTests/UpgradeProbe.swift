@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A WebSocket upgrade request on a plain TCP socket from a chosen loopback address (a client
 /// library cannot pick its source address), and the frames the server sends on it.
@@ -73,13 +74,9 @@ enum UpgradeProbe {
         }
     }
 
-    /// Runs `body`, which blocks on sockets, on a new thread: on one of Swift's two cooperative
-    /// threads a blocking read can hold up the very task it waits for, and under the full parallel
-    /// run it waits long.
+    /// Runs `body`, which blocks on sockets, on a thread of its own (`TestSupport.offPool`).
     static func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
-        }
+        try await TestSupport.offPool(body)
     }
 
     /// Sends `GET path` as an upgrade to 127.0.0.1:`port` from `source` (any 127.x address:
