@@ -15,19 +15,18 @@ struct PostgresConnectionLossTests {
     static let logger = Logger(label: "test.connection-loss")
 
     /// PostgresNIO 1.33 never answers a query written to a connection that has already closed,
-    /// and ignores cancellation: `whileOpen` fails it instead.
+    /// and ignores cancellation: `whileOpen` fails it instead. No wall-clock bound is asserted (the
+    /// full run's load stretched a 30 s one to 42 s): without the guard the statement never ends,
+    /// and the suite's time limit reports that.
     @Test func aStatementOnAClosedConnectionFailsInsteadOfWaiting() async throws {
         let configuration = try PostgresStoreConfiguration(url: try await PostgresTestServer.shared().makeDatabase())
         let logger = Self.logger
         let connection = try await PostgresConnection.connect(configuration: configuration.connectionConfiguration(), id: 1,
                                                               logger: logger)
         try await connection.close()
-        let clock = ContinuousClock()
-        let started = clock.now
         await #expect(throws: PostgresStoreError.connectionClosed) {
             try await connection.whileOpen { _ = try await $0.query("SELECT 1", logger: logger) }
         }
-        #expect(started.duration(to: clock.now) < .seconds(30))
     }
 
     /// Every connection of the database (the write connection, the commit feed's, the read pool's)
