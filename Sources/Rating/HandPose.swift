@@ -21,6 +21,13 @@ public struct HandPose: Sendable {
     /// The angle between the thumb (base to tip) and the picture's up, in degrees: 0 up, 180 down.
     public let thumbAngleFromUp: Float
 
+    /// The palm's size in pixels: the mean of its outline from the wrist to the index and
+    /// little-finger knuckles, across them, and from the wrist to the middle knuckle.
+    public static func palmSize(_ p: [SIMD2<Float>]) -> Float {
+        func distance(_ a: Int, _ b: Int) -> Float { ((p[a] - p[b]) * (p[a] - p[b])).sum().squareRoot() }
+        return max((distance(0, 5) + distance(0, 17) + distance(5, 17) + distance(0, 9)) / 4, 1e-6)
+    }
+
     public init(_ hand: Hand, width: Int, height: Int) {
         let points = hand.landmarks.map { SIMD2<Float>($0.x * Float(width), $0.y * Float(height)) }
         self.init(pixels: points)
@@ -33,8 +40,7 @@ public struct HandPose: Sendable {
         func distance(_ a: Int, _ b: Int) -> Float { length(p[a] - p[b]) }
         func cosine(_ a: SIMD2<Float>, _ b: SIMD2<Float>) -> Float { (a * b).sum() / (length(a) * length(b)) }
 
-        // The palm's size: its outline from wrist to index and little-finger knuckles, and its axis.
-        let palm = (distance(0, 5) + distance(0, 17) + distance(5, 17) + distance(0, 9)) / 4
+        let palm = Self.palmSize(p)
         let axis = (p[9] - p[0]) / length(p[9] - p[0])
         // The index side: from the little finger's knuckle towards the index knuckle and the
         // thumb's base, which stays well to one side even when the knuckle row is seen end-on.

@@ -112,15 +112,10 @@ public final class HandRescue {
     /// the next share of the squares rather than all of them.
     func search(_ image: RGBImage, models: HandModels, sliced: Bool = false) -> [Hand] {
         let landmarker = models.landmarker
-        for zoom in options.zoomOuts {
-            let palms = models.palmDetector.detect(in: image, region: .letterbox(width: image.width, height: image.height, zoomOut: zoom))
-            let rois = palms.prefix(maxHands).map { HandROI.fromPalm($0, imageWidth: image.width, imageHeight: image.height) }
-            let hands = HandTracker.associate(rois, threshold: duplicateIoU).compactMap { confirmed(from: $0, in: image, landmarker: landmarker) }
-            if !hands.isEmpty { return hands }
-        }
+        let zoomOuts = options.zoomOuts.map { RotatedRect.letterbox(width: image.width, height: image.height, zoomOut: $0) }
         let zoomIns = sliced ? [] : options.zoomInSide.map { ZoomInSquares.squares(for: image, side: $0) } ?? []
-        for square in zoomIns {
-            let palms = models.palmDetector.detect(in: image, region: square)
+        for region in zoomOuts + zoomIns {
+            let palms = models.palmDetector.detect(in: image, region: region)
             let rois = palms.prefix(maxHands).map { HandROI.fromPalm($0, imageWidth: image.width, imageHeight: image.height) }
             let hands = HandTracker.associate(rois, threshold: duplicateIoU).compactMap { confirmed(from: $0, in: image, landmarker: landmarker) }
             if !hands.isEmpty { return hands }

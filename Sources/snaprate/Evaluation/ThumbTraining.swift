@@ -41,17 +41,12 @@ struct ThumbTraining: Sendable {
         for hand in hands {
             let weight = Double(hands.count) / Double(2 * max(1, hand.positive ? positives : negatives))
             samples.append(.init(features: HandPose(pixels: hand.pixels).shapeFeatures, isThumbGesture: hand.positive, weight: weight))
-            let palm = palmSize(hand.pixels)
+            let palm = HandPose.palmSize(hand.pixels)
             for _ in 0..<jitterCopies {
                 let moved = hand.pixels.map { $0 + SIMD2(noise.next(), noise.next()) * jitter * palm }
                 samples.append(.init(features: HandPose(pixels: moved).shapeFeatures, isThumbGesture: hand.positive, weight: weight))
             }
         }
         return samples
-    }
-
-    private func palmSize(_ p: [SIMD2<Float>]) -> Float {
-        func distance(_ a: Int, _ b: Int) -> Float { ((p[a] - p[b]) * (p[a] - p[b])).sum().squareRoot() }
-        return (distance(0, 5) + distance(0, 17) + distance(5, 17) + distance(0, 9)) / 4
     }
 }
