@@ -51,6 +51,7 @@ public struct RatingServer: Sendable {
             services.append(StdinIngest(context: context, kiosk: kiosk, source: stdin))
         }
         services.append(IngestGate(context: context))
+        if let tls = context.configuration.tls { services.append(TLSReloader(credentials: tls, logger: context.logger)) }
         return services
     }
 
@@ -65,9 +66,11 @@ public struct RatingServer: Sendable {
     func application(board: StreamBoard) -> some ApplicationProtocol {
         let configuration = context.configuration
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: SiteMiddleware(site: context.site))
         APIRoutes(context: context, board: board, metricsText: metricsText).add(to: router)
-        PageRoutes(pages: configuration.pages).add(to: router)
+        PageRoutes(pages: configuration.pages, tls: configuration.tls).add(to: router)
         let webSocketRouter = Router(context: SocketRequestContext.self)
+        webSocketRouter.add(middleware: SiteMiddleware(site: context.site))
         WebSocketRoutes(context: context).add(to: webSocketRouter)
         let onListening = onListening
         let host = configuration.host
@@ -81,8 +84,9 @@ public struct RatingServer: Sendable {
             logger: context.logger)
     }
 
-    /// HTTP/1.1 with WebSocket upgrade, every connection guarded until its first request head is in
-    /// (`RequestHeadGuard`) and then served by Hummingbird or, for a subscriber, by its own handlers
+    /// HTTP/1.1 with WebSocket upgrade (over TLS when configured), every connection guarded until its
+    /// first request head is in (`RequestHeadGuard`), checked (`FirstRequestCheck`) and then served
+    /// by Hummingbird or, for a subscriber, by its own handlers
     /// (`GuardedChildChannel`); a keep-alive connection is closed once idle. Both after the idle timeout.
     func serverBuilder(webSocketRouter: Router<SocketRequestContext>) -> HTTPServerBuilder {
         let idle = TimeAmount(context.configuration.limits.idleTimeout)
@@ -97,6 +101,8 @@ public struct RatingServer: Sendable {
                 wrapped: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder,
                                                       configuration: channelConfiguration),
                 subscribers: SubscriberUpgrade(context: context),
+                check: FirstRequestCheck(site: context.site, access: context.access),
+                tls: context.configuration.tls,
                 headTimeout: idle)
         }
     }

@@ -49,6 +49,12 @@ public struct ServerConfiguration: Sendable {
     /// `retentionSweepInterval`; nil keeps them for ever.
     public var retention: Duration?
     public var retentionSweepInterval: Duration
+    /// Names the server is reached under beyond loopback names and addresses (`AllowedHosts`).
+    public var publicNames: [String]
+    /// Pages besides the server's own that may open a WebSocket here.
+    public var allowedOrigins: AllowedOrigins
+    /// Set to speak HTTPS and WSS instead of HTTP and WS.
+    public var tls: TLSCredentials?
 
     public init(host: String = "127.0.0.1", port: Int = 8080, event: String = "default",
                 modelVariant: ModelVariant = .full, models: ModelDirectory = .standard(), stdinKiosk: KioskID? = nil,
@@ -57,7 +63,8 @@ public struct ServerConfiguration: Sendable {
                 classMessagesPerSecond: Double = 5, maxLag: Double = 0.25, limits: IngestLimits = IngestLimits(),
                 detectionThreads: Int = ProcessInfo.processInfo.activeProcessorCount, pages: PageAssets = .bundled(),
                 accessTokens: AccessTokens = AccessTokens(), retention: Duration? = nil,
-                retentionSweepInterval: Duration = .seconds(3600)) {
+                retentionSweepInterval: Duration = .seconds(3600), publicNames: [String] = [],
+                allowedOrigins: AllowedOrigins = AllowedOrigins(), tls: TLSCredentials? = nil) {
         self.host = host
         self.port = port
         self.event = event
@@ -78,5 +85,8 @@ public struct ServerConfiguration: Sendable {
         self.accessTokens = accessTokens
         self.retention = retention
         self.retentionSweepInterval = retentionSweepInterval
+        self.publicNames = publicNames
+        self.allowedOrigins = allowedOrigins
+        self.tls = tls
     }
 }

@@ -31,6 +31,8 @@ final class ServerContext: Sendable {
     let framePool: SharedFramePool?
     /// Checks every protected route's bearer token.
     let access: AccessGuard
+    /// Checks that every request is meant for this server and every WebSocket comes from its pages.
+    let site: SiteGuard
     /// Ingest streams and subscribers connected now, for the limits on them.
     let connections: ConnectionCounts
     /// Subscribers' connections open now, for shutdown to wait on.
@@ -54,6 +56,8 @@ final class ServerContext: Sendable {
         self.framePool = SharedFramePool()
         self.handModels = HandModelPool(variant: configuration.modelVariant, models: configuration.models, logger: logger)
         self.access = AccessGuard(tokens: configuration.accessTokens, metrics: metrics, logger: logger)
+        self.site = SiteGuard(hosts: AllowedHosts(bind: configuration.host, publicNames: configuration.publicNames),
+                              origins: configuration.allowedOrigins, tls: configuration.tls, metrics: metrics, logger: logger)
         self.connections = ConnectionCounts(limits: configuration.limits)
         self.logger = logger
     }

@@ -14,12 +14,15 @@ enum RawHandshake {
         var description: String
     }
 
-    /// Sends `GET path` with the upgrade headers and `headers` to 127.0.0.1:`port`; returns the
-    /// answer's status line and headers (blocking, at most 10 s).
+    /// Sends `GET path` with the upgrade headers and `headers` (a `Host` of 127.0.0.1:`port` unless
+    /// they give one) to 127.0.0.1:`port`; returns the answer's status line and headers (blocking,
+    /// at most 10 s).
     static func upgrade(port: Int, path: String, headers: [String: String] = [:]) throws -> Answer {
         let connection = try RawConnection(port: port)
-        var lines = ["GET \(path) HTTP/1.1", "Host: 127.0.0.1:\(port)", "Upgrade: websocket", "Connection: Upgrade",
+        var lines = ["GET \(path) HTTP/1.1", "Upgrade: websocket", "Connection: Upgrade",
                      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"]
+        // A test may send its own Host.
+        if headers["Host"] == nil { lines.insert("Host: 127.0.0.1:\(port)", at: 1) }
         lines += headers.map { "\($0.key): \($0.value)" }
         try connection.send(lines.joined(separator: "\r\n") + "\r\n\r\n")
         let received = connection.read(until: "\r\n\r\n", timeout: 10)

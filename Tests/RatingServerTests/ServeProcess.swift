@@ -5,6 +5,8 @@ import TestSupport
 final class ServeProcess: @unchecked Sendable {
     let process = Process()
     let port: Int
+    /// `http`, or `https` when started with a certificate.
+    let scheme: String
     private let input = Pipe()
     private let errors = Pipe()
     private let errorText = LockedText()
@@ -71,6 +73,7 @@ final class ServeProcess: @unchecked Sendable {
             throw MissingTestData(description: "snaprate serve did not start: \(found.value) \(errorText.value)")
         }
         self.port = port
+        self.scheme = object["scheme"] as? String ?? "http"
     }
 
     var stderr: String { errorText.value }
@@ -201,8 +204,8 @@ final class ServeProcess: @unchecked Sendable {
         return (process.terminationStatus, text)
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)" }
-    var webSocketURL: String { "ws://127.0.0.1:\(port)" }
+    var baseURL: String { "\(scheme)://127.0.0.1:\(port)" }
+    var webSocketURL: String { "\(scheme == "https" ? "wss" : "ws")://127.0.0.1:\(port)" }
 }
 
 final class LockedText: @unchecked Sendable {

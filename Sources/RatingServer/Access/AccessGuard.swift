@@ -20,6 +20,8 @@ struct AccessGuard: Sendable {
         case invalid
         /// A configured token without the scope asked for.
         case forbidden
+        /// An ingest token for other kiosks than the one asked for.
+        case kiosk
     }
 
     static let challenge = "Bearer realm=\"snaprate\""
@@ -34,13 +36,25 @@ struct AccessGuard: Sendable {
 
     /// The scopes of the token in `headers`, of a request for `path` (which a refusal logs).
     func scopes(headers: HTTPFields, path: String) throws -> [AccessScope] {
-        if isOpen { return AccessScope.allCases }
+        try grant(headers: headers, path: path).scopes
+    }
+
+    private func grant(headers: HTTPFields, path: String) throws -> AccessGrant {
+        if isOpen { return .everything }
         guard let token = BearerCredential.token(in: headers) else {
             throw refuse(path, .missing, scope: nil)
         }
-        let held = tokens.scopes(for: token)
-        guard !held.isEmpty else { throw refuse(path, .invalid, scope: nil) }
-        return held
+        let grant = tokens.grant(for: token)
+        guard !grant.scopes.isEmpty else { throw refuse(path, .invalid, scope: nil) }
+        return grant
+    }
+
+    /// Passes a request to stream as `kiosk` whose token allows it; otherwise throws the 401 or
+    /// 403 to answer with.
+    func authorizeIngest(headers: HTTPFields, path: String, kiosk: String) throws {
+        let grant = try grant(headers: headers, path: path)
+        guard grant.scopes.contains(.ingest) else { throw refuse(path, .forbidden, scope: .ingest) }
+        guard grant.allowsIngest(to: kiosk) else { throw refuse(path, .kiosk, scope: .ingest) }
     }
 
     /// Passes a request whose token holds `scope`; otherwise throws the 401 or 403 to answer with.
@@ -72,6 +86,9 @@ struct AccessGuard: Sendable {
             HTTPError(.forbidden,
                       headers: [.wwwAuthenticate: challenge + ", error=\"insufficient_scope\", scope=\"\(scope?.rawValue ?? "")\""],
                       message: "the access token does not allow \(scope?.rawValue ?? "this")")
+        case .kiosk:
+            HTTPError(.forbidden, headers: [.wwwAuthenticate: challenge + ", error=\"insufficient_scope\", scope=\"ingest\""],
+                      message: "the access token does not allow streaming as this kiosk")
         }
     }
 }

@@ -1,15 +1,19 @@
 import Foundation
+import RatingStream
 
 /// The bearer tokens a server accepts, each with its scopes. Empty means access control is off.
 ///
 /// Written one per line (a file) or separated by `;` (an environment variable) as
 /// `SCOPES TOKEN`: scopes comma-separated from `ingest`, `subscribe` and `admin`, then the token,
+/// where `ingest:KIOSK` (or `ingest:PREFIX*`, repeated for more) allows only those kiosks,
 /// 24 to 256 of `A-Z a-z 0-9 - . _ ~` (characters that travel unchanged in a header, a WebSocket
 /// subprotocol and a URL fragment). Blank lines and lines starting with `#` are skipped.
 public struct AccessTokens: Sendable {
     struct Entry: Sendable {
         let secret: SecretBytes
         let scopes: UInt8
+        /// Nil: every kiosk.
+        let ingestKiosks: [KioskPattern]?
         /// Where it was written ("tokens.txt line 3"), for messages; never the token.
         let origin: String
     }
@@ -56,17 +60,25 @@ public struct AccessTokens: Sendable {
     }
 
     /// The scopes of the configured token equal to `presented`; empty when none is.
+    public func scopes(for presented: some StringProtocol) -> [AccessScope] {
+        grant(for: presented).scopes
+    }
+
+    /// What the configured token equal to `presented` allows; no scopes when none is.
     ///
     /// Every configured token is compared, in full, whatever matched before: the time taken
     /// depends on how many tokens there are, not on which one matched or how close a guess came.
-    public func scopes(for presented: some StringProtocol) -> [AccessScope] {
-        guard let candidate = SecretBytes(presented) else { return [] }
+    public func grant(for presented: some StringProtocol) -> AccessGrant {
+        guard let candidate = SecretBytes(presented) else { return AccessGrant(scopes: [], ingestKiosks: []) }
         var bits: UInt8 = 0
-        for entry in entries {
+        var matched = 0
+        for (index, entry) in entries.enumerated() {
             let equal = entry.secret.matches(candidate)
             bits |= entry.scopes & (equal ? 0xFF : 0)
+            matched |= index & (equal ? ~0 : 0)
         }
-        return AccessScope.scopes(in: bits)
+        guard bits != 0 else { return AccessGrant(scopes: [], ingestKiosks: []) }
+        return AccessGrant(scopes: AccessScope.scopes(in: bits), ingestKiosks: entries[matched].ingestKiosks)
     }
 
     private static func parse(_ lines: [(origin: String, text: Substring)]) throws -> AccessTokens {
@@ -86,12 +98,24 @@ public struct AccessTokens: Sendable {
             throw AccessTokensError(description: "\(origin): expected SCOPES TOKEN, e.g. ingest,subscribe 3f9a…")
         }
         var bits: UInt8 = 0
+        var everyKiosk = false
+        var kiosks: [KioskPattern] = []
         for name in fields[0].split(separator: ",", omittingEmptySubsequences: false) {
+            if name.hasPrefix("ingest:") {
+                guard let pattern = KioskPattern(name.dropFirst("ingest:".count)) else {
+                    throw AccessTokensError(description: "\(origin): ingest: takes a kiosk id (A-Z a-z 0-9 _ -, at most "
+                        + "\(KioskID.maxLength)) or an id's start and *, e.g. ingest:door-1 or ingest:hall-b-*")
+                }
+                bits |= AccessScope.ingest.bit
+                if pattern.isPrefix, pattern.text.isEmpty { everyKiosk = true } else { kiosks.append(pattern) }
+                continue
+            }
             guard let scope = AccessScope(rawValue: String(name)) else {
                 let shown = name.count < minimumLength ? " \(String(name).debugDescription)" : ""
-                throw AccessTokensError(description: "\(origin): unknown scope\(shown) (scopes are ingest, subscribe and admin, "
-                    + "comma-separated, before the token)")
+                throw AccessTokensError(description: "\(origin): unknown scope\(shown) (scopes are ingest, ingest:KIOSK, "
+                    + "subscribe and admin, comma-separated, before the token)")
             }
+            if scope == .ingest { everyKiosk = true }
             bits |= scope.bit
         }
         let token = fields[1]
@@ -102,7 +126,7 @@ public struct AccessTokens: Sendable {
         guard token.utf8.allSatisfy(allowed.contains), let secret = SecretBytes(token) else {
             throw AccessTokensError(description: "\(origin): a token is at most \(SecretBytes.width) of A-Z a-z 0-9 - . _ ~")
         }
-        return Entry(secret: secret, scopes: bits, origin: origin)
+        return Entry(secret: secret, scopes: bits, ingestKiosks: everyKiosk || kiosks.isEmpty ? nil : kiosks, origin: origin)
     }
 
     private mutating func add(_ entry: Entry) throws {

@@ -4,23 +4,25 @@ import HummingbirdWebSocket
 import NIOCore
 import RatingStream
 
-/// `WS /ingest/{kiosk}` (scope `ingest`). (`WS /ws`, the subscribers', has handlers of its own:
-/// `SubscriberUpgrade`.)
+/// `WS /ingest/{kiosk}` (scope `ingest`, for that kiosk). (`WS /ws`, the subscribers', has
+/// handlers of its own: `SubscriberUpgrade`.)
 ///
-/// The token is checked before the upgrade; a browser sends it as the subprotocol `bearer.TOKEN`
-/// beside `snaprate`, and the upgrade selects `snaprate` (see `BearerCredential`).
+/// The token is checked before the upgrade: on a connection's first request before Hummingbird
+/// sees it (`FirstRequestCheck`, which answers a refusal with its status), on a later one here
+/// (which Hummingbird answers with 400). A browser sends the token as the subprotocol
+/// `bearer.TOKEN` beside `snaprate`, and the upgrade selects `snaprate` (see `BearerCredential`).
 struct WebSocketRoutes {
     let context: ServerContext
 
     func add(to router: Router<SocketRequestContext>) {
         let context = context
         let admission = Admission(context: context)
-        let ingest = router.group().add(middleware: AccessMiddleware(scope: .ingest, access: context.access))
-        ingest.ws("/ingest/{kiosk}") { request, requestContext in
+        router.ws("/ingest/{kiosk}") { request, requestContext in
             guard let name = requestContext.parameters.get("kiosk"), KioskID(name) != nil else {
                 context.metrics.refusedStreams.increment()
                 throw HTTPError(.badRequest, message: "invalid kiosk id")
             }
+            try context.access.authorizeIngest(headers: request.headers, path: request.uri.path, kiosk: name)
             guard context.isAccepting else {
                 context.metrics.refusedStreams.increment()
                 throw HTTPError(.serviceUnavailable, message: "shutting down")

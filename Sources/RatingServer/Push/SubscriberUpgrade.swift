@@ -21,23 +21,9 @@ struct SubscriberUpgrade: Sendable {
     /// is refused (close 1009) before it is read, whatever `--max-message-size` allows ingest.
     static let maxFrameSize = 4096
 
-    /// Whether `head` (a complete request head) is a WebSocket upgrade of `GET /ws`.
-    static func matches(_ head: ByteBuffer) -> Bool {
-        let text = String(buffer: head)
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).makeIterator()
-        guard let requestLine = lines.next() else { return false }
-        let parts = requestLine.split(separator: " ")
-        guard parts.count == 3, parts[0] == "GET" else { return false }
-        let target = parts[1]
-        guard target.prefix(while: { $0 != "?" }) == path else { return false }
-        while let line = lines.next(), !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { continue }
-            if line[..<colon].lowercased() == "upgrade",
-               line[line.index(after: colon)...].lowercased().contains("websocket") {
-                return true
-            }
-        }
-        return false
+    /// Whether `head` is a WebSocket upgrade of `GET /ws`.
+    static func matches(_ head: RequestHead) -> Bool {
+        head.method == "GET" && head.path == path && head.isWebSocketUpgrade
     }
 
     /// Installs the handshake's handlers on a connection whose first request is a subscriber's.

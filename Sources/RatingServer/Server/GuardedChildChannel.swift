@@ -1,9 +1,11 @@
 import HummingbirdCore
 import Logging
 import NIOCore
+import NIOSSL
 
 /// A server child channel that reads each connection's first request head before anything else
-/// (`RequestHeadGuard`), then serves it one of two ways: a live subscriber's WebSocket handshake
+/// (`RequestHeadGuard`, behind TLS when the server speaks it), checks it (`FirstRequestCheck`),
+/// then serves it one of three ways: a refusal, a live subscriber's WebSocket handshake
 /// (`SubscriberUpgrade`) with channel handlers of its own, and everything else with the wrapped
 /// channel (Hummingbird's HTTP and WebSocket routes).
 ///
@@ -16,6 +18,8 @@ struct GuardedChildChannel<Wrapped: ServerChildChannel>: ServerChildChannel {
         case wrapped(Wrapped.Value)
         /// Served by its own handlers, with nothing for the server's task to do.
         case subscriber
+        /// Answered with an error and closed.
+        case refused
     }
 
     /// The connection, and how it will be served. NIO registers a connection (and so starts reading
@@ -27,14 +31,22 @@ struct GuardedChildChannel<Wrapped: ServerChildChannel>: ServerChildChannel {
 
     let wrapped: Wrapped
     let subscribers: SubscriberUpgrade
-    /// How long a connection may take to send its first request head.
+    let check: FirstRequestCheck
+    /// Set when the server speaks HTTPS; each connection takes the context current when it comes.
+    let tls: TLSCredentials?
+    /// How long a connection may take to send its first request head (its TLS handshake included).
     let headTimeout: TimeAmount
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let routed = channel.eventLoop.makePromise(of: Route.self)
-        let (wrapped, subscribers) = (wrapped, subscribers)
-        let headGuard = RequestHeadGuard(timeout: headTimeout, route: { head, channel in
-            if SubscriberUpgrade.matches(head) {
+        let (wrapped, subscribers, check) = (wrapped, subscribers, check)
+        let headGuard = RequestHeadGuard(timeout: headTimeout, route: { bytes, channel in
+            // A head that is not HTTP goes on to Hummingbird, which answers it with 400.
+            let head = RequestHead(bytes)
+            if let head, let refusal = check.refusal(for: head) {
+                try channel.pipeline.syncOperations.addHandler(RefusedRequest(refusal))
+                routed.succeed(.refused)
+            } else if let head, SubscriberUpgrade.matches(head) {
                 try subscribers.install(on: channel)
                 routed.succeed(.subscriber)
             } else {
@@ -45,6 +57,7 @@ struct GuardedChildChannel<Wrapped: ServerChildChannel>: ServerChildChannel {
         return channel.eventLoop.makeCompletedFuture {
             do {
                 try channel.pipeline.syncOperations.addHandler(headGuard, position: .first)
+                if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context), position: .first) }
                 try channel.syncOptions?.setOption(ChannelOptions.recvAllocator, value: Self.receiveBuffers)
             } catch {
                 routed.fail(error)

@@ -13,7 +13,7 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the live daemon: WebSocket and stdin ingest, rating push, HTTP API, metrics.",
         discussion: """
-        Once it listens it prints one line on stdout: {"type":"listening","host":...,"port":N}
+        Once it listens it prints one line on stdout: {"type":"listening","host":...,"port":N,"scheme":"http"}
 
         With --store postgres://..., any number of nodes share one database: sequence numbers come from the database, and every node pushes every node's ratings to its subscribers. While the database is away, ratings wait in memory (--store-queue) and are written when it is back.
 
@@ -23,11 +23,15 @@ struct ServeCommand: AsyncParsableCommand {
 
         Access: with --tokens FILE (or SNAPRATE_TOKENS="SCOPES TOKEN;SCOPES TOKEN"), WS /ingest needs a token with the scope ingest, WS /ws subscribe, and /api/... and /metrics admin, as `Authorization: Bearer TOKEN` (browsers: the WebSocket subprotocol bearer.TOKEN). Without tokens it listens only on a loopback address, unless --insecure.
 
+        Who may reach it: every request's Host must name the server (loopback names and addresses; beyond loopback also this machine's name, the addresses it listens on, the TLS certificate's names and --public-name), and a browser page may open its WebSockets only from the server's own origin or an --allow-origin one. Refusals are 421 and 403.
+
+        HTTPS: --tls-dir DIR (made by `snaprate tls init --dir DIR`), or --tls-cert FILE --tls-key FILE; SIGHUP re-reads them. With --tls-dir, /ca.crt offers the local authority's certificate for tablets to trust.
+
         Retention: --retain-days N deletes ratings and ended sessions older than N days, at start and then hourly; without it they are kept for ever. No frame or video is ever written to disk.
 
         Limits (each answered with a clear error, see the README): --max-dimension, --max-chunk-size, --max-message-size, --max-ingest-rate over --ingest-rate-window, --streams-per-ip, --subscribers-per-ip, --max-streams, --idle-timeout. The per-address limits spare loopback clients (a local reverse proxy, loadtest) unless --limit-loopback.
 
-        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN, SNAPRATE_PAGES, SNAPRATE_TOKENS_FILE, SNAPRATE_INSECURE, SNAPRATE_RETAIN_DAYS and the limits' SNAPRATE_MAX_DIMENSION and so on set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
+        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN, SNAPRATE_PAGES, SNAPRATE_TOKENS_FILE, SNAPRATE_INSECURE, SNAPRATE_RETAIN_DAYS, SNAPRATE_TLS_DIR (and _CERT, _KEY, _CA), SNAPRATE_PUBLIC_NAMES and SNAPRATE_ALLOW_ORIGINS (comma-separated) and the limits' SNAPRATE_MAX_DIMENSION and so on set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
         """
     )
 
@@ -80,6 +84,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var access: AccessOptions
 
+    @OptionGroup var site: SiteOptions
+
     @OptionGroup var limits: LimitOptions
 
     @OptionGroup var models: ModelOptions
@@ -94,6 +100,8 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "snaprate.serve")
         try models.requireFiles()
         let accessTokens = try access.resolve(host: host, environment: ProcessInfo.processInfo.environment, logger: logger)
+        let allowedOrigins = try site.origins()
+        let tls = try site.credentials()
         if let retainDays, !(1...36_500).contains(retainDays) {
             Console.error("--retain-days must be from 1 to 36500")
             throw ExitCode(2)
@@ -158,13 +166,15 @@ struct ServeCommand: AsyncParsableCommand {
                                                 storeQueueCapacity: storeQueue, sendTimeout: .milliseconds(Int(sendTimeout * 1000)),
                                                 maxMessageSize: limits.maxMessageSize, maxLag: maxLag, limits: ingestLimits,
                                                 detectionThreads: detectionThreads, pages: pageAssets,
-                                                accessTokens: accessTokens, retention: retainDays.map { .seconds($0 * 86_400) })
+                                                accessTokens: accessTokens, retention: retainDays.map { .seconds($0 * 86_400) },
+                                                publicNames: site.publicNames, allowedOrigins: allowedOrigins, tls: tls)
+        let scheme = tls == nil ? "http" : "https"
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,
             metricsText: { registry.emitToString() },
             stdin: stdinID == nil ? nil : FileDescriptorSource.standardInput(),
             onListening: { host, port in
-                let line = "{\"type\":\"listening\",\"host\":\"\(host)\",\"port\":\(port)}\n"
+                let line = "{\"type\":\"listening\",\"host\":\"\(host)\",\"port\":\(port),\"scheme\":\"\(scheme)\"}\n"
                 FileHandle.standardOutput.write(Data(line.utf8))
             })
         try await server.run()
@@ -182,6 +192,7 @@ struct ServeCommand: AsyncParsableCommand {
         if pages == nil, let value = environment["SNAPRATE_PAGES"], !value.isEmpty { pages = value }
         if retainDays == nil, let value = environment["SNAPRATE_RETAIN_DAYS"].flatMap(Int.init) { retainDays = value }
         access.applyEnvironment(environment)
+        site.applyEnvironment(environment)
         limits.applyEnvironment(environment)
     }
 }

@@ -1,0 +1,91 @@
+import Crypto
+import Foundation
+import SwiftASN1
+import X509
+
+/// A certificate authority of the venue's own, for a daemon without a public certificate: it
+/// signs the server's certificate, and devices that trust it (once, from `/ca.crt`) trust the
+/// server. P-256 ECDSA throughout, which every browser and tablet accepts.
+struct LocalAuthority {
+    let certificate: Certificate
+    let key: P256.Signing.PrivateKey
+
+    /// An authority valid for ten years; it may only sign server certificates (path length 0).
+    static func make(name: String, now: Date = Date()) throws -> LocalAuthority {
+        let key = P256.Signing.PrivateKey()
+        let subject = try DistinguishedName {
+            OrganizationName("SnapRate")
+            CommonName(name)
+        }
+        let publicKey = Certificate.PublicKey(key.publicKey)
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
+            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(10 * 365 * 86_400),
+            issuer: subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
+                Critical(KeyUsage(keyCertSign: true, cRLSign: true))
+                SubjectKeyIdentifier(hash: publicKey)
+            },
+            issuerPrivateKey: Certificate.PrivateKey(key))
+        return LocalAuthority(certificate: certificate, key: key)
+    }
+
+    /// The authority written before in `certificate` and `key` (PEM).
+    static func load(certificate: URL, key: URL) throws -> LocalAuthority {
+        let loaded = try Certificate(pemEncoded: String(contentsOf: certificate, encoding: .utf8))
+        let privateKey = try P256.Signing.PrivateKey(pemRepresentation: String(contentsOf: key, encoding: .utf8))
+        guard loaded.publicKey == Certificate.PublicKey(privateKey.publicKey) else {
+            throw TLSInitError(description: "\(key.path) is not the key of \(certificate.path)")
+        }
+        return LocalAuthority(certificate: loaded, key: privateKey)
+    }
+
+    /// A server certificate for `names` (DNS names) and `addresses` (IPv4 or IPv6), and its key.
+    ///
+    /// 397 days at most, with the server-authentication usage and every name in the subject's
+    /// alternative names: what Apple's platforms require of any TLS server certificate, trusted
+    /// root or not, and what Chrome requires too.
+    func issueServerCertificate(names: [String], addresses: [String], now: Date = Date()) throws
+        -> (certificate: Certificate, key: P256.Signing.PrivateKey) {
+        let key = P256.Signing.PrivateKey()
+        let publicKey = Certificate.PublicKey(key.publicKey)
+        let subject = try DistinguishedName {
+            OrganizationName("SnapRate")
+            CommonName(names.first ?? addresses.first ?? "snaprate")
+        }
+        var alternatives = names.map { GeneralName.dnsName($0) }
+        for address in addresses {
+            guard let bytes = Self.addressBytes(address) else { continue }
+            alternatives.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes))))
+        }
+        let authorityKey = try certificate.extensions.subjectKeyIdentifier?.keyIdentifier
+        let certificate = try Certificate(
+            version: .v3, serialNumber: Certificate.SerialNumber(), publicKey: publicKey,
+            notValidBefore: now.addingTimeInterval(-3600), notValidAfter: now.addingTimeInterval(397 * 86_400),
+            issuer: self.certificate.subject, subject: subject, signatureAlgorithm: .ecdsaWithSHA256,
+            extensions: try Certificate.Extensions {
+                Critical(BasicConstraints.notCertificateAuthority)
+                Critical(KeyUsage(digitalSignature: true))
+                try ExtendedKeyUsage([.serverAuth])
+                SubjectAlternativeNames(alternatives)
+                SubjectKeyIdentifier(hash: publicKey)
+                if let authorityKey { AuthorityKeyIdentifier(keyIdentifier: authorityKey) }
+            },
+            issuerPrivateKey: Certificate.PrivateKey(self.key))
+        return (certificate, key)
+    }
+
+    /// The network-order bytes of an IPv4 or IPv6 address.
+    static func addressBytes(_ text: String) -> [UInt8]? {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
+        return nil
+    }
+}
+
+struct TLSInitError: Error, CustomStringConvertible {
+    let description: String
+}
