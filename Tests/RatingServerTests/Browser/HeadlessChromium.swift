@@ -41,7 +41,11 @@ final class HeadlessChromium: @unchecked Sendable {
     ///   - fakeCamera: a y4m file the fake camera plays in a loop; nil for Chromium's own test pattern.
     ///   - profile: an empty folder for the profile (DevTools writes its port there).
     ///   - log: where Chromium's own output goes.
-    init(fakeCamera: URL?, profile: URL, log: URL, timeout: TimeInterval = 60) throws {
+    ///   - arguments: more command-line switches (`--host-resolver-rules=...`).
+    ///   - environment: variables added to the test's own (`HOME`, whose `.pki/nssdb` holds the
+    ///     certificate authorities Chromium trusts).
+    init(fakeCamera: URL?, profile: URL, log: URL, arguments extra: [String] = [], environment: [String: String] = [:],
+         timeout: TimeInterval = 60) throws {
         guard let executable = Self.executable else {
             throw MissingTestData(description: "chromium is not installed (apt-get install chromium, or set SNAPRATE_CHROMIUM)")
         }
@@ -72,7 +76,8 @@ final class HeadlessChromium: @unchecked Sendable {
         if let fakeCamera { arguments.append("--use-file-for-fake-video-capture=\(fakeCamera.path)") }
         // Chromium refuses to run as root with its sandbox (CI runs as root).
         if getuid() == 0 { arguments.append("--no-sandbox") }
-        process.arguments = arguments + ["about:blank"]
+        process.arguments = arguments + extra + ["about:blank"]
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.standardOutput = output
         process.standardError = output
         try process.run()
