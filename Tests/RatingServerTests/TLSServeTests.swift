@@ -108,6 +108,39 @@ import TestSupport
         #expect(server.terminate() == 0, "\(server.stderr)")
     }
 
+    /// The authority's key signs for nothing but local names, the private address ranges and the
+    /// names it was made for: a certificate for another site made with it fails verification, and
+    /// `tls init` will not issue one.
+    @Test func theAuthorityCanSignOnlyForLocalNamesAndTheNamesItWasMadeFor() throws {
+        let folder = try Clips.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let tls = folder.appendingPathComponent("tls")
+        _ = try Self.tlsInit(tls, names: ["kiosk.venue.test"])
+        let ca = tls.appendingPathComponent("ca.crt").path
+        let text = try Self.run("/usr/bin/openssl", ["x509", "-in", ca, "-noout", "-text"]).output
+        #expect(text.contains("Name Constraints: critical") && text.contains("DNS:kiosk.venue.test") && text.contains("IP:192.168.0.0"))
+
+        // A certificate for a public site, signed with the authority's key by hand.
+        let (key, request, forged) = (folder.appendingPathComponent("f.key").path, folder.appendingPathComponent("f.csr").path,
+                                      folder.appendingPathComponent("f.crt").path)
+        #expect(try Self.run("/usr/bin/openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+                                                  "-nodes", "-keyout", key, "-subj", "/CN=bank.example.com",
+                                                  "-addext", "subjectAltName=DNS:bank.example.com", "-out", request]).status == 0)
+        #expect(try Self.run("/usr/bin/openssl", ["x509", "-req", "-in", request, "-CA", ca, "-CAkey", tls.appendingPathComponent("ca.key").path,
+                                                  "-set_serial", "7", "-copy_extensions", "copy", "-days", "30", "-out", forged]).status == 0)
+        let verdict = try Self.run("/usr/bin/openssl", ["verify", "-CAfile", ca, forged])
+        #expect(verdict.status != 0 && (verdict.output + verdict.errors).contains("permitted subtree violation"), "\(verdict)")
+
+        // Asked for a name outside, tls init refuses and keeps what it made.
+        let before = try Self.serial(of: tls.appendingPathComponent("server.crt"))
+        let refused = try Self.run(TestData.snaprateExecutable.path, ["tls", "init", "--dir", tls.path, "--name", "bank.example.com"])
+        #expect(refused.status == 1 && refused.errors.contains("may not sign for bank.example.com"), "\(refused.errors)")
+        #expect(try Self.serial(of: tls.appendingPathComponent("server.crt")) == before)
+        // A venue address in a private range needs no new authority.
+        #expect(try Self.run(TestData.snaprateExecutable.path, ["tls", "init", "--dir", tls.path, "--address", "10.20.30.40"]).status == 0)
+        #expect(try Self.run("/usr/bin/openssl", ["verify", "-CAfile", ca, tls.appendingPathComponent("server.crt").path]).status == 0)
+    }
+
     @Test func certificatesThatCannotBeUsedStopServeWithOneLine() throws {
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

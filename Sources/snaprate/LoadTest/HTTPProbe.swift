@@ -3,14 +3,14 @@ import Foundation
 /// The load test's reads of the server's HTTP API.
 struct HTTPProbe: Sendable {
     let base: String
-    let token: LoadToken
+    let token: LoadAccess
 
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
     func get(_ path: String) async throws -> Data {
-        let response = try await PlainHTTPClient.get(base + path, headers: token.httpHeaders)
+        let response = try await PlainHTTPClient.get(base + path, headers: token.httpHeaders, tls: token.tls)
         let status = response.status
         guard status == 200 else {
             let hint = status == 401 || status == 403 ? " (the server wants a token with the scopes ingest, subscribe and admin: --token)" : ""

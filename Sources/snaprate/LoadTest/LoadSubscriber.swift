@@ -31,7 +31,7 @@ final class SubscriberRecord: @unchecked Sendable {
 /// rating's `latency_ms`) to now.
 struct LoadSubscriber {
     let url: String
-    let token: LoadToken
+    let token: LoadAccess
     let record: SubscriberRecord
     let logger: Logger
 
@@ -46,7 +46,7 @@ struct LoadSubscriber {
         let decoder = JSONDecoder()
         let iso = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         do {
-            try await WebSocketClient.connect(url: url, configuration: token.webSocket(), logger: logger) { inbound, _, _ in
+            try await WebSocketClient.connect(url: url, configuration: token.webSocket(), tlsConfiguration: token.tls, logger: logger) { inbound, _, _ in
                 for try await message in inbound.messages(maxSize: 1 << 20) {
                     guard case .text(let text) = message,
                           let parsed = try? decoder.decode(Message.self, from: Data(text.utf8)) else { continue }

@@ -50,6 +50,10 @@ struct LoadTestCommand: AsyncParsableCommand {
                                valueName: "token"))
     var token: String?
 
+    @Option(name: .customLong("ca-file"), help: ArgumentHelp(
+        "For an https:// server with a local certificate: the authority to trust (snaprate tls init's ca.crt).", valueName: "file"))
+    var authorityFile: String?
+
     mutating func run() async throws {
         guard FileManager.default.isReadableFile(atPath: clip) else {
             Console.error("cannot read clip \(clip)")
@@ -60,9 +64,10 @@ struct LoadTestCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
-        let webSocketBase = base.replacingOccurrences(of: "http://", with: "ws://")
+        let webSocketBase = base.replacingOccurrences(of: "https://", with: "wss://").replacingOccurrences(of: "http://", with: "ws://")
         let logger = Logger(label: "snaprate.loadtest")
-        let bearer = LoadToken(token: token ?? ProcessInfo.processInfo.environment["SNAPRATE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 })
+        let bearer = LoadAccess(token: token ?? ProcessInfo.processInfo.environment["SNAPRATE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
+                                authorityFile: authorityFile)
         let http = HTTPProbe(base: base, token: bearer)
 
         let startSequence = try await http.latestSequence()

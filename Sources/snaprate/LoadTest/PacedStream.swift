@@ -10,7 +10,7 @@ import NIOCore
 struct PacedStream {
     let clip: String
     let ingestURL: String
-    let token: LoadToken
+    let token: LoadAccess
     let duration: Double
     let ffmpeg: String
     let logger: Logger
@@ -47,7 +47,8 @@ struct PacedStream {
         defer { if process.isRunning { process.terminate() } }
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(duration)
-        try await WebSocketClient.connect(url: ingestURL, configuration: token.webSocket(maxFrameSize: 8 << 20), logger: logger) { inbound, outbound, _ in
+        try await WebSocketClient.connect(url: ingestURL, configuration: token.webSocket(maxFrameSize: 8 << 20),
+                                         tlsConfiguration: token.tls, logger: logger) { inbound, outbound, _ in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // Read the server's messages all along: the client answers the server's pings
                 // only while its inbound stream is read, and an unanswered ping closes the socket.

@@ -2,8 +2,9 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
-/// HTTP/1.1 GETs over plain TCP, one connection each, on SwiftNIO.
+/// HTTP/1.1 GETs over TCP (and TLS for https://), one connection each, on SwiftNIO.
 ///
 /// The load test's only HTTP client. URLSession would do, but on Linux it is FoundationNetworking
 /// over libcurl, and linking it loads libcurl and its TLS, HTTP/2 and LDAP libraries into every
@@ -18,16 +19,23 @@ struct PlainHTTPClient: Sendable {
         var description: String
     }
 
-    /// `headers` go with the request beside Host and `Connection: close`.
-    static func get(_ address: String, headers: [(String, String)] = []) async throws -> Response {
-        guard let url = URL(string: address), url.scheme == "http", let host = url.host else {
-            throw Failure(description: "\(address): the load test speaks plain http:// only")
+    /// `headers` go with the request beside Host and `Connection: close`; `tls` is used for https://.
+    static func get(_ address: String, headers: [(String, String)] = [], tls: TLSConfiguration) async throws -> Response {
+        guard let url = URL(string: address), url.scheme == "http" || url.scheme == "https", let host = url.host else {
+            throw Failure(description: "\(address): the load test speaks http:// and https://")
         }
-        let port = url.port ?? 80
+        let secure = url.scheme == "https"
+        let port = url.port ?? (secure ? 443 : 80)
         let target = url.query.map { "\(url.path)?\($0)" } ?? (url.path.isEmpty ? "/" : url.path)
+        let context = secure ? try NIOSSLContext(configuration: tls) : nil
+        // Server Name Indication takes names only.
+        let serverName = host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) ? nil : host
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let context {
+                        try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: serverName))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     return try NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>(wrappingChannelSynchronously: channel)
                 }

@@ -47,7 +47,7 @@ struct TLSInitCommand: ParsableCommand {
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let machine = AllowedHosts.machineNames()
-            let allNames = Self.unique(["localhost"] + machine + names.map { $0.lowercased() })
+            let allNames = Self.unique(names.map { $0.lowercased() } + machine + ["localhost"])
             let allAddresses = Self.unique(["127.0.0.1", "::1"] + Self.machineAddresses() + addresses)
 
             let authority: LocalAuthority
@@ -55,8 +55,15 @@ struct TLSInitCommand: ParsableCommand {
                 && FileManager.default.fileExists(atPath: files.caKey.path)
             if existing {
                 authority = try LocalAuthority.load(certificate: files.caCertificate, key: files.caKey)
+                let outside = try authority.unpermitted(names: allNames, addresses: allAddresses)
+                guard outside.isEmpty else {
+                    throw TLSInitError(description: "the authority in \(folder.path) may not sign for "
+                        + "\(outside.joined(separator: " ")) (it was made for other names): move ca.crt and ca.key away to make "
+                        + "a new one, which every device must then trust again")
+                }
             } else {
-                authority = try LocalAuthority.make(name: "SnapRate local authority (\(machine.first ?? "this machine"))")
+                authority = try LocalAuthority.make(name: "SnapRate local authority (\(machine.first ?? "this machine"))",
+                                                    names: allNames, addresses: allAddresses)
                 try Self.write(authority.key.pemRepresentation, to: files.caKey, mode: 0o600)
                 try Self.write(authority.certificate.serializeAsPEM().pemString, to: files.caCertificate, mode: 0o644)
             }
