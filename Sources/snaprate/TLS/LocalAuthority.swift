@@ -10,17 +10,19 @@ struct LocalAuthority {
     let certificate: Certificate
     let key: P256.Signing.PrivateKey
 
-    /// Names and addresses every authority may sign for: what a venue's machine is reached under
-    /// without a public certificate (RFC 6761 and RFC 8375 names, the private address ranges).
+    /// Names every authority may sign for: what a venue's machine is reached under without a
+    /// public certificate (RFC 6761 and RFC 8375 names).
     static let localDomains = ["localhost", "local", "test", "internal", "lan", "home.arpa"]
-    static let localRanges = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "127.0.0.0/8", "169.254.0.0/16",
-                              "100.64.0.0/10", "fc00::/7", "::1/128"]
 
     /// An authority valid for ten years; it may only sign server certificates (path length 0),
-    /// and only for `localDomains`, `localRanges` and the names and addresses given (RFC 5280
-    /// name constraints, which browsers check on an authority a user added): whoever takes its key
-    /// off the kiosk laptop cannot use it to pass for any other site on the tablets that trust it.
-    static func make(name: String, names: [String], addresses: [String], now: Date = Date()) throws -> LocalAuthority {
+    /// and for DNS names only `localDomains` and the names given (RFC 5280 name constraints, which
+    /// browsers check on an authority a user added): whoever takes its key off the kiosk laptop
+    /// cannot use it to pass for any named site on the tablets that trust it.
+    ///
+    /// Addresses are left unconstrained: BoringSSL's certificate verifier (NIOSSL's, so
+    /// `loadtest`'s and any Swift client's) refuses every certificate with an address in it whose
+    /// authority constrains addresses, however the ranges are written.
+    static func make(name: String, names: [String], now: Date = Date()) throws -> LocalAuthority {
         let key = P256.Signing.PrivateKey()
         let subject = try DistinguishedName {
             OrganizationName("SnapRate")
@@ -35,10 +37,7 @@ struct LocalAuthority {
                 Critical(BasicConstraints.isCertificateAuthority(maxPathLength: 0))
                 Critical(KeyUsage(keyCertSign: true, cRLSign: true))
                 SubjectKeyIdentifier(hash: publicKey)
-                Critical(NameConstraints(
-                    permittedDNSDomains: TLSInitCommand.unique(localDomains + names),
-                    permittedIPRanges: (localRanges + addresses.filter { !permits(address: $0, in: localRanges) })
-                        .compactMap(range)))
+                Critical(NameConstraints(permittedDNSDomains: TLSInitCommand.unique(localDomains + names)))
             },
             issuerPrivateKey: Certificate.PrivateKey(key))
         return LocalAuthority(certificate: certificate, key: key)
@@ -89,43 +88,12 @@ struct LocalAuthority {
         return (certificate, key)
     }
 
-    /// What the authority's name constraints leave out of `names` and `addresses`; empty for an
-    /// authority without constraints.
-    func unpermitted(names: [String], addresses: [String]) throws -> [String] {
+    /// What the authority's name constraints leave out of `names`; empty for an authority without
+    /// constraints.
+    func unpermitted(names: [String]) throws -> [String] {
         guard let constraints = try certificate.extensions.nameConstraints else { return [] }
         let domains = constraints.permittedDNSDomains.map { $0.lowercased() }
-        let ranges = constraints.permittedIPRanges.map { Array($0.bytes) }
-        let outsideNames = names.filter { name in !domains.contains { name == $0 || name.hasSuffix("." + $0) } }
-        let outsideAddresses = addresses.filter { address in
-            guard let bytes = Self.addressBytes(address) else { return true }
-            return !ranges.contains { Self.contains($0, bytes) }
-        }
-        return outsideNames + outsideAddresses
-    }
-
-    /// `ADDRESS/BITS` as a name constraint's address and mask.
-    static func range(_ text: String) -> ASN1OctetString? {
-        let parts = text.split(separator: "/")
-        let address = String(parts[0])
-        guard let bytes = addressBytes(address) else { return nil }
-        let bits = parts.count == 2 ? Int(parts[1]) ?? bytes.count * 8 : bytes.count * 8
-        let mask = (0..<bytes.count).map { index -> UInt8 in
-            let left = max(0, min(8, bits - index * 8))
-            return left == 0 ? 0 : UInt8(truncatingIfNeeded: 0xFF << (8 - left))
-        }
-        return ASN1OctetString(contentBytes: ArraySlice(zip(bytes, mask).map { $0 & $1 } + mask))
-    }
-
-    static func permits(address: String, in ranges: [String]) -> Bool {
-        guard let bytes = addressBytes(address) else { return false }
-        return ranges.compactMap(range).contains { contains(Array($0.bytes), bytes) }
-    }
-
-    /// Whether a constraint's address and mask hold `address` (of the same family).
-    static func contains(_ range: [UInt8], _ address: [UInt8]) -> Bool {
-        guard range.count == address.count * 2 else { return false }
-        let (network, mask) = (range.prefix(address.count), range.suffix(address.count))
-        return zip(zip(network, mask), address).allSatisfy { pair, byte in byte & pair.1 == pair.0 }
+        return names.filter { name in !domains.contains { name == $0 || name.hasSuffix("." + $0) } }
     }
 
     /// The network-order bytes of an IPv4 or IPv6 address.

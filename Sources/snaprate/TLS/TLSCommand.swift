@@ -55,7 +55,7 @@ struct TLSInitCommand: ParsableCommand {
                 && FileManager.default.fileExists(atPath: files.caKey.path)
             if existing {
                 authority = try LocalAuthority.load(certificate: files.caCertificate, key: files.caKey)
-                let outside = try authority.unpermitted(names: allNames, addresses: allAddresses)
+                let outside = try authority.unpermitted(names: allNames)
                 guard outside.isEmpty else {
                     throw TLSInitError(description: "the authority in \(folder.path) may not sign for "
                         + "\(outside.joined(separator: " ")) (it was made for other names): move ca.crt and ca.key away to make "
@@ -63,7 +63,7 @@ struct TLSInitCommand: ParsableCommand {
                 }
             } else {
                 authority = try LocalAuthority.make(name: "SnapRate local authority (\(machine.first ?? "this machine"))",
-                                                    names: allNames, addresses: allAddresses)
+                                                    names: allNames)
                 try Self.write(authority.key.pemRepresentation, to: files.caKey, mode: 0o600)
                 try Self.write(authority.certificate.serializeAsPEM().pemString, to: files.caCertificate, mode: 0o644)
             }
