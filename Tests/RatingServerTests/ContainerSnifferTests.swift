@@ -2,7 +2,7 @@
 import Testing
 
 /// Chunk boundaries fall anywhere, the header too: Chromium's MediaRecorder has been seen to send
-/// a first chunk of one byte, and its MP4 recorder sends the `ftyp` box alone. The container is
+/// a first chunk of one byte, and its MP4 recorder has sent the `ftyp` box alone. The container is
 /// decided on the first four bytes (WebM) or eight (MP4), however many chunks they take.
 @Suite(.timeLimit(.minutes(15))) struct ContainerSnifferTests {
     /// The start of Safari's (and ffmpeg's) fragmented MP4: a 28-byte `ftyp` box, then `moov`.

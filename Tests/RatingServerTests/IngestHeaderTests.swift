@@ -3,8 +3,9 @@ import Foundation
 import Testing
 import TestSupport
 
-/// The same through a real socket: the shared Chromium recording, its first chunk cut after one
-/// byte, is rated exactly as the recording itself.
+/// A header cut across chunks through a real socket (`ContainerSnifferTests` has the sniffer on
+/// its own): the shared Chromium recording, its first chunk cut after one byte, is rated exactly
+/// as the recording itself.
 @Suite(.timeLimit(.minutes(15)), .enabled(if: TestData.runGestureTests)) struct IngestHeaderTests {
     @Test func aFirstChunkOfOneByteStillMakesAStream() async throws {
         let chunks = try Clips.browserChunks()

@@ -4,7 +4,7 @@
 ///
 /// MediaRecorder's chunks split the stream anywhere, the header too: Chromium has been seen to
 /// send a first chunk of one byte (`1a`) when a timeslice ended while its muxer was writing the
-/// EBML header, and its MP4 recorder sends the 36-byte `ftyp` box alone. So the sniffer holds
+/// EBML header, and its MP4 recorder has sent the 36-byte `ftyp` box alone. So the sniffer holds
 /// bytes back until it can tell (four bytes for WebM, eight for MP4) instead of judging the first
 /// chunk alone.
 struct ContainerSniffer {
