@@ -23,6 +23,8 @@ final class ServerContext: Sendable {
     /// Stream starts, progress and ends.
     let status: RingBuffer<StreamStatus>
     let metrics: ServerMetrics
+    /// Whether ratings reach the store, for `/readyz`; the store writer keeps it.
+    let storeHealth: StoreHealth
     /// Where the streams' detection runs, and the networks it runs, shared by every stream.
     let detection: DetectionExecutor
     let handModels: HandModelPool
@@ -51,6 +53,7 @@ final class ServerContext: Sendable {
         self.stored = RingBuffer(capacity: configuration.storedRingCapacity)
         self.status = RingBuffer(capacity: 256)
         self.metrics = ServerMetrics()
+        self.storeHealth = StoreHealth(queueCapacity: configuration.storeQueueCapacity)
         self.fanout = LiveFanout(ring: stored)
         self.detection = DetectionExecutor(threads: configuration.detectionThreads, niceness: 5)
         self.framePool = SharedFramePool()

@@ -96,7 +96,7 @@ extension BrowserTests {
                     try await dashboard.screenshot(to: artifacts.appendingPathComponent("dashboard-live.png"))
 
                     // The daemon restarts: the kiosk reconnects by itself with a fresh recorder (the
-                    // daemon refuses a stream that does not open with a WebM header), and the new
+                    // daemon refuses a stream that does not open with a WebM or MP4 header), and the new
                     // stream is rated too.
                     let before = try await kiosk.evaluate(KioskView.self, KioskView.script).connections
                     try daemon.restart { try ServeProcess(store: database, arguments: serveArguments, port: port) }

@@ -10,13 +10,21 @@ import TestSupport
 /// `/api/summary`; at the end its peak memory must be bounded and it must stop cleanly.
 @Suite(.timeLimit(.minutes(15))) struct IngestFuzzTests {
     @Test func mutatedStreamsOverWebSocketsEndCleanlyAndTheDaemonStaysUp() async throws {
-        let count = ProcessInfo.processInfo.environment["SNAPRATE_FUZZ_WS_COUNT"].flatMap(Int.init) ?? 200
-        let cases = FuzzCorpus.cases(count: count, seeds: try FuzzCorpus.seeds())
+        let cases = FuzzCorpus.cases(count: Self.webSocketCount, seeds: try FuzzCorpus.seeds())
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let server = try ServeProcess(store: folder.appendingPathComponent("fuzz.sqlite").path,
-                                      arguments: ["--idle-timeout", "5"], detectsEveryFrame: false)
-        let report = FuzzReport(path: "websocket")
+        try await Self.send(cases, store: folder.appendingPathComponent("fuzz.sqlite"), report: FuzzReport(path: "websocket"))
+    }
+
+    /// `SNAPRATE_FUZZ_WS_COUNT`, else 200.
+    static var webSocketCount: Int {
+        ProcessInfo.processInfo.environment["SNAPRATE_FUZZ_WS_COUNT"].flatMap(Int.init) ?? 200
+    }
+
+    /// Sends `cases` four at a time to a fresh daemon storing into `store`, checking after each
+    /// round that it still answers, and at the end its peak memory and a clean stop.
+    static func send(_ cases: [FuzzCase], store: URL, report: FuzzReport) async throws {
+        let server = try ServeProcess(store: store.path, arguments: ["--idle-timeout", "5"], detectsEveryFrame: false)
         for round in stride(from: 0, to: cases.count, by: 4) {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for fuzzCase in cases[round..<min(cases.count, round + 4)] {

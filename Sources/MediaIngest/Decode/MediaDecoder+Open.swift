@@ -29,8 +29,9 @@ extension MediaDecoder {
         if still && !options.acceptStillImages {
             throw MediaError(source: name, reason: "is a still image (\(container)), not a video clip")
         }
-        // Matroska's Tracks element already names the codec and size; probing further would hold a
-        // live stream back by up to a second of frames. Other containers may need the probe.
+        // Matroska's Tracks element (and MP4's moov, which fragmented MP4 sends first) already names
+        // the codec and size; probing further would hold a live stream back by up to a second of
+        // frames. Other containers may need the probe.
         if !hasVideoParameters(context) {
             let probed = avformat_find_stream_info(context, nil)
             if probed < 0 {

@@ -3,10 +3,12 @@ import Hummingbird
 import RatingStore
 import RatingStream
 
-/// `GET /healthz`, `/access`, `/metrics` and the `/api` routes.
+/// `GET /healthz`, `/readyz`, `/access`, `/metrics` and the `/api` routes.
 ///
-/// `/healthz` is open to anyone (it says nothing but "ok"); `/access` to any valid token; the
-/// rest needs the `admin` scope: the API holds every rating, and `/metrics` names every kiosk.
+/// `/healthz` and `/readyz` are open to anyone (an orchestrator's probe carries no token, and they
+/// say no more than "ok", "ready" or a reason that names no kiosk and no error); `/access` to any
+/// valid token; the rest needs the `admin` scope: the API holds every rating, and `/metrics` names
+/// every kiosk.
 struct APIRoutes {
     let context: ServerContext
     let board: StreamBoard
@@ -17,8 +19,17 @@ struct APIRoutes {
 
     func add(to router: Router<BasicRequestContext>) {
         let access = context.access
+        // Liveness: the process answers. It stays ok while the store fails; `/readyz` tells that.
         router.get("/healthz") { _, _ in
             Self.response("{\"status\":\"ok\"}", type: "application/json")
+        }
+        // Readiness: 503 with the reason (`StoreHealth`'s rule) while the store writer's last
+        // write failed, while more than a tenth of the store queue waits, or once shutdown began.
+        router.get("/readyz") { _, _ in
+            if let reason = context.storeHealth.unreadyReason(accepting: context.isAccepting) {
+                throw HTTPError(.serviceUnavailable, message: reason)
+            }
+            return Self.response("{\"status\":\"ready\"}", type: "application/json")
         }
         // What the presented token allows: the pages ask when a socket would not open, to tell a
         // token to ask for from a server that is away.

@@ -6,8 +6,9 @@ import NIOWebSocket
 import RatingStream
 
 /// The client's side of an ingest socket: frames joined into messages, binary messages checked
-/// against the limits and the EBML magic, then pushed into the stream's feed; `{"type":"end"}`
-/// ends it. A broken limit is recorded in `broken` and ends the feed at once.
+/// against the limits and the container's magic (`ContainerSniffer`: WebM or MP4), then pushed
+/// into the stream's feed; `{"type":"end"}` ends it. A broken limit is recorded in `broken` and
+/// ends the feed at once.
 struct IngestReader {
     let feed: ChunkFeed
     let limits: IngestLimits
@@ -16,7 +17,7 @@ struct IngestReader {
     let logger: Logger
 
     func read(_ inbound: WebSocketInboundStream, ended: EndFlag, broken: BrokenLimit) async {
-        var header = EBMLHeaderCheck()
+        var header = ContainerSniffer()
         var messages = MessageAssembler(limit: maxMessageSize)
         var rate = IngestRate(bytesPerSecond: limits.maxIngestRate, window: limits.rateWindow)
         let clock = ContinuousClock()

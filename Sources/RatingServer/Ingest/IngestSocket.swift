@@ -12,10 +12,10 @@ import RatingStream
 /// ends the stream while keeping the socket open: the server sends the last ratings, then closes.
 ///
 /// The chunks go into a `ChunkFeed` that the stream's decoder reads as one byte stream. When the
-/// client closes, the feed ends and the decoder finishes the frames it holds. A stream that is not
-/// WebM, that the decoder gives up on, or that breaks a limit (`IngestLimits`: message or chunk
-/// size, ingest rate, idle timeout) gets an error message naming why and a close; other streams
-/// go on.
+/// client closes, the feed ends and the decoder finishes the frames it holds. A stream that is
+/// neither WebM nor MP4 (`ContainerSniffer`), that the decoder gives up on, or that breaks a
+/// limit (`IngestLimits`: message or chunk size, ingest rate, idle timeout) gets an error message
+/// naming why and a close; other streams go on.
 struct IngestSocket {
     let context: ServerContext
     let kiosk: KioskID

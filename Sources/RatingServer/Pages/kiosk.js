@@ -2,7 +2,11 @@
 // the same socket. Plain JavaScript, no dependencies, so it runs offline at a venue.
 //
 // Every (re)connection records with a fresh MediaRecorder: the daemon decodes each socket as one
-// WebM stream, which must start with the recorder's first chunk (the EBML header).
+// WebM or MP4 stream, which must start with the recorder's first chunk (WebM's EBML header, MP4's
+// ftyp box).
+//
+// /kiosk?kiosk=door-1&record=mp4 (or record=webm) records only that container, where the browser
+// can: to try the path another browser would take (the browser tests force MP4 in Chromium).
 //
 // A daemon with access tokens wants one with the scope `ingest`: open the page as
 // /kiosk?kiosk=door-1#token=… (see access.js), or it asks for one when its socket is refused.
@@ -11,7 +15,19 @@ import { askForToken, checkAccess, openSocket, takeTokenFromAddress } from "./ac
 
 const KIOSK_ID = /^[A-Za-z0-9_-]{1,64}$/;
 // Preferred first: VP8 is what every Chromium and Firefox records and the cheapest to decode.
-const MIME_TYPES = ["video/webm;codecs=vp8", "video/webm;codecs=vp9", "video/webm"];
+// Safari before 18.4 (macOS from 14.1, iOS and iPadOS from 14.3) records only H.264 in fragmented
+// MP4, which the daemon reads too; Chromium records MP4 as well but sends a fragment only every
+// few seconds, so it stays last.
+const MIME_TYPES = [
+  "video/webm;codecs=vp8",
+  "video/webm;codecs=vp9",
+  "video/webm",
+  "video/mp4;codecs=avc1.42E01E",
+  "video/mp4;codecs=avc1",
+  "video/mp4",
+];
+// What `record=` may restrict the choice to.
+const CONTAINERS = ["webm", "mp4"];
 const TIMESLICE_MS = 200;
 const VIDEO_BITS_PER_SECOND = 2_000_000;
 const CONFIRMATION_MS = 3500;
@@ -93,7 +109,9 @@ function showSetup() {
 // ---- Camera ------------------------------------------------------------------------------------
 
 function chooseMimeType() {
-  return MIME_TYPES.find((type) => MediaRecorder.isTypeSupported(type)) ?? null;
+  const only = new URLSearchParams(location.search).get("record");
+  const allowed = CONTAINERS.includes(only) ? MIME_TYPES.filter((type) => type.startsWith(`video/${only}`)) : MIME_TYPES;
+  return allowed.find((type) => MediaRecorder.isTypeSupported(type)) ?? null;
 }
 
 function cameraProblem(error) {
@@ -268,7 +286,7 @@ async function run(kiosk) {
   const mimeType = window.MediaRecorder ? chooseMimeType() : null;
   if (!mimeType) {
     setState("failed");
-    showProblem("This browser cannot record WebM video. Use Chromium, Chrome, Edge or Firefox.");
+    showProblem("This browser cannot record WebM or MP4 video. Use Chromium, Chrome, Edge, Firefox or Safari.");
     return;
   }
 

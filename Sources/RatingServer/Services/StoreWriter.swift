@@ -71,6 +71,7 @@ struct StoreWriter: Service {
                 lose([dropped], because: "the store queue is full (\(pending.capacity) ratings waiting for the store)")
             }
             context.metrics.ratingsPending.record(pending.count)
+            context.storeHealth.waiting(pending.count)
         case .gap(let from, let to):
             // Cannot happen to a gating cursor; counted loudly if it ever does.
             context.logger.critical("store writer fell into a ring gap", metadata: ["from": "\(from)", "to": "\(to)"])
@@ -84,6 +85,7 @@ struct StoreWriter: Service {
             guard !batch.isEmpty else { continue }
             if await write(batch) { stored.wrappingIncrement(by: batch.count, ordering: .relaxed) }
             context.metrics.ratingsPending.record(pending.count)
+            context.storeHealth.waiting(pending.count)
             context.metrics.ringBacklog.record(context.detected.backlog)
         }
     }
@@ -107,6 +109,7 @@ struct StoreWriter: Service {
                 let records = try await context.store.append(rows, write: write)
                 context.metrics.storeLatency.recordInterval(start.duration(to: clock.now))
                 context.metrics.ratingsStored.increment(by: records.count)
+                context.storeHealth.wrote(succeeded: true)
                 if failures > 0 {
                     // At warning, so that it shows wherever the failures did.
                     context.logger.warning("the store takes writes again", metadata: [
@@ -121,6 +124,7 @@ struct StoreWriter: Service {
             } catch {
                 failures += 1
                 context.metrics.storeFailures.increment()
+                context.storeHealth.wrote(succeeded: false)
                 context.logger.error("storing ratings failed", metadata: [
                     "batch": "\(rows.count)", "waiting": "\(pending.count)", "attempt": "\(failures)",
                     "retry_in": "\(delay)", "error": "\(context.store.describe(error))"])

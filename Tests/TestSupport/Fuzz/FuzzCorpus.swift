@@ -6,6 +6,12 @@ public struct FuzzSeed: Sendable {
     public let bytes: [UInt8]
     /// Whether the seed, unchanged, decodes to frames (the clips) or is refused (the non-clips).
     public let isClip: Bool
+
+    public init(name: String, bytes: [UInt8], isClip: Bool) {
+        self.name = name
+        self.bytes = bytes
+        self.isClip = isClip
+    }
 }
 
 /// One fuzz input: a seed bent by a few mutations. Rebuilt exactly from the run's seed and its index.
@@ -17,7 +23,7 @@ public struct FuzzCase: Sendable, CustomStringConvertible {
     public let isIntactClip: Bool
     private let chunkSeed: UInt64
 
-    init(index: Int, recipe: String, bytes: [UInt8], isIntactClip: Bool, chunkSeed: UInt64) {
+    public init(index: Int, recipe: String, bytes: [UInt8], isIntactClip: Bool, chunkSeed: UInt64) {
         self.index = index
         self.recipe = recipe
         self.bytes = bytes
