@@ -11,7 +11,7 @@ public struct ServerConfiguration: Sendable {
     public var event: String
     public var modelVariant: ModelVariant
     public var models: ModelDirectory
-    /// Read a WebM stream from standard input as this kiosk.
+    /// Read a video stream (WebM, MP4 or any container FFmpeg reads) from standard input as this kiosk.
     public var stdinKiosk: KioskID?
     /// Detected ratings waiting for the store writer.
     public var ratingRingCapacity: Int

@@ -62,7 +62,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Event id recorded with every rating.")
     var event = "default"
 
-    @Option(name: .customLong("stdin"), help: ArgumentHelp("Read a WebM stream from standard input as this kiosk.", valueName: "kiosk"))
+    @Option(name: .customLong("stdin"), help: ArgumentHelp("Read a video stream (WebM, MP4 or any container FFmpeg reads) from standard input as this kiosk.", valueName: "kiosk"))
     var stdinKiosk: String?
 
     @Option(name: .customLong("max-lag"), help: ArgumentHelp(

@@ -64,6 +64,13 @@ struct LoadTestCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         let base = url.hasSuffix("/") ? String(url.dropLast()) : url
+        if let parsed = URL(string: base), parsed.scheme == "https", let host = parsed.host,
+           host.contains(":") || host.allSatisfy({ $0.isNumber || $0 == "." }) {
+            // The WebSocket client sends the URL's host as the TLS server name, which may not be an address.
+            Console.error("give https:// a host name (e.g. https://localhost:\(parsed.port ?? 443)), not an address: "
+                + "the WebSocket client sends it as the TLS server name")
+            throw ExitCode(2)
+        }
         let webSocketBase = base.replacingOccurrences(of: "https://", with: "wss://").replacingOccurrences(of: "http://", with: "ws://")
         let logger = Logger(label: "snaprate.loadtest")
         let bearer = LoadAccess(token: token ?? ProcessInfo.processInfo.environment["SNAPRATE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 },
