@@ -1,4 +1,5 @@
 import Foundation
+import NIOWebSocket
 import Testing
 import TestSupport
 
@@ -22,5 +23,32 @@ extension IngestFuzzTests {
         }
         try await Self.send(mutated + lies, store: folder.appendingPathComponent("fuzz-mp4.sqlite"),
                             report: FuzzReport(path: "websocket mp4"))
+    }
+
+    /// The crafted stream that made FFmpeg's mov demuxer fill a sample index of gigabytes: the
+    /// first fragment's trun declares 2^28 - 1 (or 2^32 - 1) samples in a stream of about 50 KB.
+    /// `MP4BoxWalker` refuses it before the demuxer sees the moof: one line naming the stream and
+    /// the rule, a close, and the daemon goes on.
+    @Test(arguments: [0x0FFF_FFFF, 0xFFFF_FFFF] as [UInt32])
+    func aTrunDeclaringMoreSamplesThanTheStreamHasBytesIsRefused(count: UInt32) async throws {
+        let folder = try Clips.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try FragmentedMP4.make(from: TestData.fixture("vp8_640x480.webm"), into: folder)
+        let whole = [UInt8](try Data(contentsOf: file))
+        let fourthFragment = MP4Boxes.offsets(of: "moof", in: whole).dropFirst(3).first ?? whole.count
+        let lie = try #require(MP4Boxes.lies(in: Array(whole[..<fourthFragment])).first { $0.recipe == "trun of \(count) samples" })
+
+        let server = try ServeProcess(store: folder.appendingPathComponent("trun.sqlite").path, detectsEveryFrame: false)
+        let socket = HeldSocket("\(server.webSocketURL)/ingest/crafted",
+                                chunks: FragmentedMP4.chunks(of: lie.bytes, seed: 7).map { Data($0) }, sayEnd: true)
+        let close = try await socket.closed(timeout: 60)
+        #expect(close == .unacceptableData)
+        #expect(socket.errors.count == 1, "\(socket.errors)")
+        let message = socket.errors.first ?? ""
+        #expect(message.hasPrefix("ws:crafted: its trun boxes declare "), "\(message)")
+        #expect(message.hasSuffix("more than one a byte (MP4 sample limit)"), "\(message)")
+        let (status, _) = try await SocketClients.get("\(server.baseURL)/api/summary")
+        #expect(status == 200)
+        #expect(await server.stop() == 0, "\(server.stderr.suffix(2000))")
     }
 }
