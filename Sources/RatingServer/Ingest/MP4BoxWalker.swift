@@ -3,7 +3,7 @@
 ///
 /// FFmpeg's mov demuxer (5.1, `mov_read_trun`) grows and fills a sample index entry (and a
 /// composition offset) for every sample a `trun` declares, before and without reading any sample
-/// data: a 20-byte `trun` with no per-sample fields and a sample count near 2^32 cost the daemon
+/// data: a 20-byte `trun` with no per-sample fields and a sample count near 2^32 costs the daemon
 /// gigabytes. Every real sample occupies at least one byte, so the rule here is: the samples
 /// declared by all truns so far may not outnumber the stream's bytes up to the end of the `moof`
 /// that declares them. That keeps the index within a few dozen bytes per byte received (an index
