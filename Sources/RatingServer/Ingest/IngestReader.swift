@@ -6,9 +6,9 @@ import NIOWebSocket
 import RatingStream
 
 /// The client's side of an ingest socket: frames joined into messages, binary messages checked
-/// against the limits and the container's magic (`ContainerSniffer`: WebM or MP4), then pushed
-/// into the stream's feed; `{"type":"end"}` ends it. A broken limit is recorded in `broken` and
-/// ends the feed at once.
+/// against the limits and the container's magic (`ContainerSniffer`: WebM or MP4), an MP4's boxes
+/// walked for the samples they declare (`MP4BoxWalker`), then pushed into the stream's feed;
+/// `{"type":"end"}` ends it. A broken limit is recorded in `broken` and ends the feed at once.
 struct IngestReader {
     let feed: ChunkFeed
     let limits: IngestLimits
@@ -18,6 +18,7 @@ struct IngestReader {
 
     func read(_ inbound: WebSocketInboundStream, ended: EndFlag, broken: BrokenLimit) async {
         var header = ContainerSniffer()
+        var boxes = MP4BoxWalker()
         var messages = MessageAssembler(limit: maxMessageSize)
         var rate = IngestRate(bytesPerSecond: limits.maxIngestRate, window: limits.rateWindow)
         let clock = ContinuousClock()
@@ -51,6 +52,7 @@ struct IngestReader {
                     }
                 case .binary(let bytes):
                     received += 1
+                    let sent = bytes.count
                     guard rate.admit(bytes.count, at: clock.now) else {
                         let window = limits.rateWindow.shown
                         stop("ingest_rate", "sent more than \(limits.maxIngestRate) bytes/s over \(window) (ingest rate limit)",
@@ -63,15 +65,30 @@ struct IngestReader {
                     case .refuse(let reason):
                         feed.finish(failure: reason)
                         return
-                    case .pass(let bytes):
-                        switch await feed.push(bytes) {
-                        case .queued:
-                            continue
-                        case .closed:
-                            return
-                        case .refused(let reason):
-                            stop("chunk_size", reason, close: .messageTooLarge)
-                            return
+                    case .pass(var bytes):
+                        if header.container == .mp4 {
+                            switch boxes.admit(bytes) {
+                            case .pass(let walked): bytes = walked
+                            case .refuse(let reason):
+                                stop("mp4_samples", reason, close: .unacceptableData)
+                                return
+                            }
+                        }
+                        // Bytes held back from earlier messages (a box header, a moof) come along
+                        // now, in pieces no larger than this message: the chunk limit stays the
+                        // client's.
+                        var start = 0
+                        while start < bytes.count {
+                            let end = min(bytes.count, start + max(1, sent))
+                            switch await feed.push(start == 0 && end == bytes.count ? bytes : Array(bytes[start..<end])) {
+                            case .queued:
+                                start = end
+                            case .closed:
+                                return
+                            case .refused(let reason):
+                                stop("chunk_size", reason, close: .messageTooLarge)
+                                return
+                            }
                         }
                     }
                 }

@@ -9,13 +9,16 @@ public enum MP4Boxes {
         return (4...(bytes.count - needle.count)).filter { bytes[$0..<$0 + needle.count].elementsEqual(needle) }.map { $0 - 4 }
     }
 
+    /// The sample count of the `trun` lie without per-sample fields.
+    public static let bareTrunSamples: UInt32 = 0x0480_0000
+
     /// The boxes the demuxer reads before and around the first fragment.
     public static let parsed = ["ftyp", "moov", "mvhd", "trak", "tkhd", "mdia", "mdhd", "stsd", "avc1", "avcC", "mvex",
                                 "trex", "moof", "mfhd", "traf", "tfhd", "tfdt", "trun", "mdat"]
 
     /// One lie each: every parsed box's size set to 0 (to the end of the file), 1 (a 64-bit size
     /// follows: whatever bytes come next), 7 (shorter than its own header), 2^31 - 1 and
-    /// 2^32 - 1; and the first `trun`'s sample count set huge.
+    /// 2^32 - 1; and the first `trun`'s sample count set huge, with and without its per-sample fields.
     public static func lies(in bytes: [UInt8]) -> [(recipe: String, bytes: [UInt8])] {
         var lies: [(String, [UInt8])] = []
         func set(_ value: UInt32, at offset: Int) -> [UInt8] {
@@ -34,6 +37,12 @@ public enum MP4Boxes {
             for count: UInt32 in [0x0FFF_FFFF, 0xFFFF_FFFF] {
                 lies.append(("trun of \(count) samples", set(count, at: trun + 12)))
             }
+            // With no per-sample fields (flags 0) FFmpeg 5.1 fills an index entry for each declared
+            // sample without reading a byte; this many make about 1.9 GB, just under its 2 GB cap
+            // on one allocation (the counts above are refused by that cap).
+            var bare = set(bareTrunSamples, at: trun + 12)
+            bare.replaceSubrange(trun + 9..<trun + 12, with: [0, 0, 0])
+            lies.append(("trun of \(bareTrunSamples) samples and no per-sample fields", bare))
         }
         return lies
     }
