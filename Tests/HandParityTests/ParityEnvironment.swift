@@ -29,3 +29,8 @@ enum ParityEnvironment {
         return photos.sorted()
     }
 }
+
+/// The parity suites, one after another. Each runs the models synchronously for minutes on one of
+/// the test process's two cooperative threads; several at once left none for the other suites'
+/// async work, and in the full run their daemons' clients timed out waiting.
+@Suite(.serialized) struct ParityRuns {}

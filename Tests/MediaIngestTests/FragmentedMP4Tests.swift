@@ -11,7 +11,7 @@ import TestSupport
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("snaprate-fmp4-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = try FragmentedMP4.make(from: TestData.fixture("vp8_640x480.webm"), into: folder)
+        let file = try await FragmentedMP4.make(from: TestData.fixture("vp8_640x480.webm"), into: folder)
         let whole = [UInt8](try Data(contentsOf: file))
 
         let asFile = try DecodedClip(source: FileDescriptorSource(path: file.path))

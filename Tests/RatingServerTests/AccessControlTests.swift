@@ -169,7 +169,7 @@ import TestSupport
         let tokens = Tokens()
         let chunks = try Clips.browserChunks()
         try await withServer(tokens) { server, folder in
-            let expected = try Clips.analyzedBrowserChunks(chunks, in: folder)
+            let expected = try await Clips.analyzedBrowserChunks(chunks, in: folder)
 
             let (log, close) = try await SocketClients.ingest("\(server.webSocketURL)/ingest/secure-1", chunks: chunks,
                                                               headers: [.authorization: "Bearer \(tokens.kiosk)"])

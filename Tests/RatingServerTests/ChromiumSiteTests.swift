@@ -15,7 +15,7 @@ extension BrowserTests.Chromium {
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         let server = try ServeProcess(store: folder.appendingPathComponent("site.sqlite").path, arguments: ["--log-level", "debug"])
         let port = server.port
-        let foreign = try ForeignSite(serving: """
+        let foreign = try await offPool { try ForeignSite(serving: """
             <!doctype html><title>not snaprate</title><script>
             window.results = {};
             for (const [name, path] of [["ingest", "/ingest/intruder"], ["live", "/ws?since=0"]]) {
@@ -24,7 +24,7 @@ extension BrowserTests.Chromium {
               socket.onclose = (event) => { window.results[name] ??= `closed ${event.code}`; };
             }
             </script>
-            """, in: folder.appendingPathComponent("foreign"))
+            """, in: folder.appendingPathComponent("foreign")) }
         defer { foreign.stop() }
         let chromium = try HeadlessChromium(fakeCamera: nil, profile: folder.appendingPathComponent("profile"),
                                             log: artifacts.appendingPathComponent("chromium-site.log"),
@@ -82,18 +82,18 @@ extension BrowserTests.Chromium {
         let artifacts = Self.artifacts
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         let tls = folder.appendingPathComponent("tls")
-        _ = try TLSServeTests.tlsInit(tls, names: ["kiosk.venue.test"])
+        _ = try await TLSServeTests.tlsInit(tls, names: ["kiosk.venue.test"])
         let authority = tls.appendingPathComponent("ca.crt")
         // Chromium on Linux trusts the authorities in $HOME/.pki/nssdb.
         let home = folder.appendingPathComponent("home")
         let database = home.appendingPathComponent(".pki/nssdb")
         try FileManager.default.createDirectory(at: database, withIntermediateDirectories: true)
         for arguments in [["-N", "--empty-password"], ["-A", "-t", "C,,", "-n", "snaprate-test-authority", "-i", authority.path]] {
-            let result = try TLSServeTests.run("/usr/bin/certutil", ["-d", "sql:\(database.path)"] + arguments)
+            let result = try await TLSServeTests.run("/usr/bin/certutil", ["-d", "sql:\(database.path)"] + arguments)
             try #require(result.status == 0, "certutil \(arguments): \(result.errors)")
         }
 
-        let camera = try FakeCamera.y4m(from: clip, into: folder)
+        let camera = try await offPool { try FakeCamera.y4m(from: clip, into: folder) }
         let server = try ServeProcess(store: folder.appendingPathComponent("https.sqlite").path,
                                       arguments: ["--tls-dir", tls.path, "--log-level", "debug"])
         let port = server.port
@@ -120,7 +120,7 @@ extension BrowserTests.Chromium {
             try await page.navigate("about:blank")
             return rated.confirmedList
         }
-        let stored = try TLSServeTests.curl("https://kiosk.venue.test:\(port)/api/ratings?kiosk=\(kiosk)",
+        let stored = try await TLSServeTests.curl("https://kiosk.venue.test:\(port)/api/ratings?kiosk=\(kiosk)",
                                             ["--cacert", authority.path, "--resolve", "kiosk.venue.test:\(port):127.0.0.1"])
         let rows = (try? JSONSerialization.jsonObject(with: Data(stored.body.utf8)) as? [String: Any])?["ratings"] as? [[String: Any]]
         let ratings = (rows ?? []).compactMap { $0["rating"] as? String }

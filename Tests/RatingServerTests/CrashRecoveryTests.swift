@@ -27,7 +27,7 @@ import TestSupport
 
     private func killMidStreamAndRestart(store: String) async throws {
         let clip = try Clips.clip(Self.clipName)
-        let expected = try Analyze.ratings(of: clip)
+        let expected = try await Analyze.ratings(of: clip)
         try #require(expected.count >= 2)
 
         // A camera at its own pace, looped: the stream is running when the process dies.

@@ -14,8 +14,14 @@ struct ExpectedRating: Equatable, CustomStringConvertible {
 }
 
 enum Analyze {
-    /// The ratings `snaprate analyze --models lite` prints for a file.
-    static func ratings(of path: String) throws -> [ExpectedRating] {
+    /// The ratings `snaprate analyze --models lite` prints for a file, waited for on a thread of
+    /// its own (`offPool`): a whole analysis under the full test run's load would otherwise hold
+    /// one of the test process's two cooperative threads, and every suite's async work with it.
+    static func ratings(of path: String) async throws -> [ExpectedRating] {
+        try await offPool { try ratingsBlocking(of: path) }
+    }
+
+    private static func ratingsBlocking(of path: String) throws -> [ExpectedRating] {
         let process = Process()
         process.executableURL = TestData.snaprateExecutable
         process.arguments = ["analyze", "--models", "lite", path]
@@ -51,10 +57,10 @@ enum Clips {
 
     /// What `analyze` rates in the browser chunks joined into one file (written into `folder`):
     /// what `serve` must produce from the same chunks sent one by one.
-    static func analyzedBrowserChunks(_ chunks: [Data], in folder: URL) throws -> [ExpectedRating] {
+    static func analyzedBrowserChunks(_ chunks: [Data], in folder: URL) async throws -> [ExpectedRating] {
         let joined = folder.appendingPathComponent("joined.webm")
         try chunks.reduce(Data(), +).write(to: joined)
-        return try Analyze.ratings(of: joined.path)
+        return try await Analyze.ratings(of: joined.path)
     }
 
     static func temporaryFolder() throws -> URL {

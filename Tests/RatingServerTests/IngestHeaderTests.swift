@@ -11,7 +11,7 @@ import TestSupport
         let chunks = try Clips.browserChunks()
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let expected = try Clips.analyzedBrowserChunks(chunks, in: folder)
+        let expected = try await Clips.analyzedBrowserChunks(chunks, in: folder)
         let first = try #require(chunks.first)
         let split = [first.prefix(1), first.dropFirst()] + chunks.dropFirst()
 

@@ -157,10 +157,10 @@ import TestSupport
     /// ffmpeg's fragmented MP4 as Safari writes it (H.264, an AAC track), cut at random: passes
     /// byte for byte, every fragment's samples counted.
     @Test(arguments: [3, 4] as [UInt64])
-    func aFragmentedMP4MadeByFFmpegPassesUntouched(seed: UInt64) throws {
+    func aFragmentedMP4MadeByFFmpegPassesUntouched(seed: UInt64) async throws {
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = try FragmentedMP4.make(from: TestData.fixture("vp8_640x480.webm"), into: folder)
+        let file = try await FragmentedMP4.make(from: TestData.fixture("vp8_640x480.webm"), into: folder)
         let whole = [UInt8](try Data(contentsOf: file))
         var walker = MP4BoxWalker()
         var passed: [UInt8] = []

@@ -11,7 +11,7 @@ extension IngestFuzzTests {
     @Test func mutatedMP4StreamsOverWebSocketsEndCleanlyAndTheDaemonStaysUp() async throws {
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = try FragmentedMP4.make(from: TestData.fixture("vp8_640x480.webm"), into: folder)
+        let file = try await FragmentedMP4.make(from: TestData.fixture("vp8_640x480.webm"), into: folder)
         let whole = [UInt8](try Data(contentsOf: file))
         let fourthFragment = MP4Boxes.offsets(of: "moof", in: whole).dropFirst(3).first ?? whole.count
         let seed = FuzzSeed(name: "fragmented.mp4", bytes: Array(whole[..<fourthFragment]), isClip: true)
@@ -35,7 +35,7 @@ extension IngestFuzzTests {
     func aTrunDeclaringMoreSamplesThanTheStreamHasBytesIsRefused(recipe: String) async throws {
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let file = try FragmentedMP4.make(from: TestData.fixture("vp8_640x480.webm"), into: folder)
+        let file = try await FragmentedMP4.make(from: TestData.fixture("vp8_640x480.webm"), into: folder)
         let whole = [UInt8](try Data(contentsOf: file))
         let fourthFragment = MP4Boxes.offsets(of: "moof", in: whole).dropFirst(3).first ?? whole.count
         let lie = try #require(MP4Boxes.lies(in: Array(whole[..<fourthFragment])).first { $0.recipe == recipe })

@@ -10,17 +10,17 @@ import TestSupport
     static let clipName = "nvpr_down_up_down.webm"
 
     /// The fragmented MP4 in a fresh folder (removed by the caller) and what `analyze` rates in it.
-    private static func safariRecording() throws -> (folder: URL, file: URL, expected: [ExpectedRating]) {
+    private static func safariRecording() async throws -> (folder: URL, file: URL, expected: [ExpectedRating]) {
         let folder = try Clips.temporaryFolder()
-        let file = try FragmentedMP4.make(from: try Clips.clip(clipName), into: folder)
-        let expected = try Analyze.ratings(of: file.path)
+        let file = try await FragmentedMP4.make(from: try Clips.clip(clipName), into: folder)
+        let expected = try await Analyze.ratings(of: file.path)
         try #require(expected.count >= 2, "the clip should hold several ratings: \(expected)")
         return (folder, file, expected)
     }
 
     @Test(arguments: [11, 12] as [UInt64])
     func chunksOverTheIngestSocketAreRatedAsAnalyzeRatesTheFile(seed: UInt64) async throws {
-        let (folder, file, expected) = try Self.safariRecording()
+        let (folder, file, expected) = try await Self.safariRecording()
         defer { try? FileManager.default.removeItem(at: folder) }
         let chunks = FragmentedMP4.chunks(of: [UInt8](try Data(contentsOf: file)), seed: seed)
 
@@ -36,7 +36,7 @@ import TestSupport
     }
 
     @Test func aStreamOnStandardInputIsRatedAsAnalyzeRatesTheFile() async throws {
-        let (folder, file, expected) = try Self.safariRecording()
+        let (folder, file, expected) = try await Self.safariRecording()
         defer { try? FileManager.default.removeItem(at: folder) }
         let server = try ServeProcess(store: folder.appendingPathComponent("stdin.sqlite").path, arguments: ["--stdin", "mp4-pipe"])
         let count = expected.count

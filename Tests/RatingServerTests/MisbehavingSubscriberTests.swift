@@ -22,7 +22,7 @@ import TestSupport
             .output.readDataToEndOfFile()
         let streamFile = folder.appendingPathComponent("twice.webm")
         try stream.write(to: streamFile)
-        let expected = try Analyze.ratings(of: streamFile.path)
+        let expected = try await Analyze.ratings(of: streamFile.path)
         let live = expected.count
         let database = folder.appendingPathComponent("subscribers.sqlite").path
         try await Self.archive(Self.archived, into: database)

@@ -14,7 +14,7 @@ struct MultiNodeTests {
 
     @Test func subscribersOnEitherNodeSeeBothNodesRatingsInOneOrder() async throws {
         let clip = try Clips.clip(Self.clipName)
-        let expected = try Analyze.ratings(of: clip)
+        let expected = try await Analyze.ratings(of: clip)
         try #require(expected.count >= 2, "the clip should hold several ratings")
         let count = expected.count
         let url = try await PostgresTestServer.shared().makeDatabase()
@@ -68,7 +68,7 @@ struct MultiNodeTests {
     /// every rating is stored once, in order, and pushed to the subscriber on node A.
     @Test func aDatabaseRestartedMidStreamLosesNothing() async throws {
         let clip = try Clips.clip("dhar_kiosk_session.webm")
-        let expected = try Analyze.ratings(of: clip)
+        let expected = try await Analyze.ratings(of: clip)
         try #require(expected.count >= 3, "the clip should hold several ratings")
         let count = expected.count
         let server = try PostgresTestServer.startPrivate()

@@ -34,7 +34,7 @@ import TestSupport
         let ready = try await SocketClients.get("\(server.baseURL)/readyz")
         #expect(ready.status == 200 && String(decoding: ready.body, as: UTF8.self) == "{\"status\":\"ready\"}")
 
-        let lock = try SQLiteLock(database)
+        let lock = try await offPool { try SQLiteLock(database) }
         let (log, close) = try await SocketClients.ingest("\(server.webSocketURL)/ingest/locked", chunks: chunks)
         #expect(close == .normalClosure)
         let detected = log.ratings.count
@@ -53,7 +53,7 @@ import TestSupport
         #expect(!message.contains("\n"))
         #expect(try await SocketClients.get("\(server.baseURL)/healthz").status == 200, "the process itself is alive")
 
-        try lock.release()
+        try await offPool { try lock.release() }
         try await eventually("/readyz to say 200 again", timeout: 90) {
             try await SocketClients.get("\(server.baseURL)/readyz").status == 200
         }
@@ -64,8 +64,8 @@ import TestSupport
 }
 
 /// Another process (Python's sqlite3) holding a SQLite file's write lock (`BEGIN EXCLUSIVE`)
-/// until `release()`.
-final class SQLiteLock {
+/// until `release()`. (Made and released off the cooperative threads: both wait on the process.)
+final class SQLiteLock: @unchecked Sendable {
     private let process = Process()
     private let input = Pipe()
 

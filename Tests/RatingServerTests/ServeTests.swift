@@ -13,7 +13,7 @@ import TestSupport
 
     @Test func aClipOnStdinReachesSubscribersTheAPIAndTheStore() async throws {
         let clip = try Clips.clip(Self.clipName)
-        let expected = try Analyze.ratings(of: clip)
+        let expected = try await Analyze.ratings(of: clip)
         try #require(expected.count >= 2, "the clip should hold several ratings")
         let folder = try Clips.temporaryFolder()
         let database = folder.appendingPathComponent("serve.sqlite").path
@@ -73,7 +73,7 @@ import TestSupport
     @Test func browserChunksGiveTheSameRatingsAsAnalyzeOnTheirConcatenation() async throws {
         let chunks = try Clips.browserChunks()
         let folder = try Clips.temporaryFolder()
-        let expected = try Clips.analyzedBrowserChunks(chunks, in: folder)
+        let expected = try await Clips.analyzedBrowserChunks(chunks, in: folder)
         let database = folder.appendingPathComponent("serve.sqlite").path
 
         let server = try ServeProcess(store: database)
@@ -102,7 +102,7 @@ import TestSupport
     @Test func aClientThatHangsUpStillHasEverythingItSentRated() async throws {
         let chunks = try Clips.browserChunks()
         let folder = try Clips.temporaryFolder()
-        let expected = try Clips.analyzedBrowserChunks(chunks, in: folder)
+        let expected = try await Clips.analyzedBrowserChunks(chunks, in: folder)
         let server = try ServeProcess(store: folder.appendingPathComponent("serve.sqlite").path)
         _ = try await SocketClients.ingest("\(server.webSocketURL)/ingest/hangup", chunks: chunks, sayEnd: false)
         let sessions = try await SocketClients.endedSessions(server.baseURL, kiosk: "hangup")
@@ -116,7 +116,7 @@ import TestSupport
     @Test func shutdownWithABrowserStreamOpenRatesEverythingItHolds() async throws {
         let chunks = try Clips.browserChunks()
         let folder = try Clips.temporaryFolder()
-        let expected = try Clips.analyzedBrowserChunks(chunks, in: folder)
+        let expected = try await Clips.analyzedBrowserChunks(chunks, in: folder)
         let database = folder.appendingPathComponent("serve.sqlite").path
         let server = try ServeProcess(store: database)
         let log = MessageLog()
@@ -149,7 +149,7 @@ import TestSupport
 
     @Test func aRestartedServerReplaysExactlyWhatASubscriberMissed() async throws {
         let clip = try Clips.clip(Self.clipName)
-        let expected = try Analyze.ratings(of: clip)
+        let expected = try await Analyze.ratings(of: clip)
         let count = expected.count
         let folder = try Clips.temporaryFolder()
         let database = folder.appendingPathComponent("serve.sqlite").path
@@ -191,7 +191,7 @@ import TestSupport
 
     @Test func aGarbageStreamIsClosedWhileAnotherKioskFlows() async throws {
         let clip = try Clips.clip(Self.clipName)
-        let expected = try Analyze.ratings(of: clip)
+        let expected = try await Analyze.ratings(of: clip)
         let count = expected.count
         let folder = try Clips.temporaryFolder()
         let database = folder.appendingPathComponent("serve.sqlite").path
@@ -225,7 +225,7 @@ import TestSupport
 
     @Test func shutdownMidStreamStoresEveryDetectedRatingAndExitsZero() async throws {
         let clip = try Clips.clip(Self.clipName)
-        let expected = try Analyze.ratings(of: clip)
+        let expected = try await Analyze.ratings(of: clip)
         let count = expected.count
         let folder = try Clips.temporaryFolder()
         let database = folder.appendingPathComponent("serve.sqlite").path

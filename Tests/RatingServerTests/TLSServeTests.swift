@@ -6,8 +6,13 @@ import TestSupport
 /// clients (curl, openssl) accept for the names given, the authority offered at `/ca.crt` (never a
 /// key), a renewed certificate taken on SIGHUP, and files that cannot be used refused in one line.
 @Suite(.timeLimit(.minutes(15))) struct TLSServeTests {
-    /// Runs a program; its exit status and output.
-    static func run(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    /// Runs a program; its exit status and output. Waited for on a thread of its own (`offPool`),
+    /// never on one of the test process's two cooperative threads.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
+        try await offPool { try runBlocking(executable, arguments) }
+    }
+
+    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
@@ -27,24 +32,24 @@ import TestSupport
         return (process.terminationStatus, text, errorData.value)
     }
 
-    static func tlsInit(_ folder: URL, names: [String] = []) throws -> String {
-        let result = try run(TestData.snaprateExecutable.path, ["tls", "init", "--dir", folder.path] + names.flatMap { ["--name", $0] })
+    static func tlsInit(_ folder: URL, names: [String] = []) async throws -> String {
+        let result = try await run(TestData.snaprateExecutable.path, ["tls", "init", "--dir", folder.path] + names.flatMap { ["--name", $0] })
         guard result.status == 0 else { throw MissingTestData(description: "tls init failed: \(result.errors)") }
         return result.output
     }
 
     /// The serial number of the certificate the server at `port` presents now.
-    static func presentedSerial(port: Int) throws -> String {
-        try run("/bin/sh", ["-c", "openssl s_client -connect 127.0.0.1:\(port) -servername localhost </dev/null 2>/dev/null "
+    static func presentedSerial(port: Int) async throws -> String {
+        try await run("/bin/sh", ["-c", "openssl s_client -connect 127.0.0.1:\(port) -servername localhost </dev/null 2>/dev/null "
             + "| openssl x509 -noout -serial"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func serial(of file: URL) throws -> String {
-        try run("/usr/bin/openssl", ["x509", "-in", file.path, "-noout", "-serial"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
+    static func serial(of file: URL) async throws -> String {
+        try await run("/usr/bin/openssl", ["x509", "-in", file.path, "-noout", "-serial"]).output.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    static func curl(_ url: String, _ options: [String] = []) throws -> (status: Int32, body: String, errors: String) {
-        let result = try run("/usr/bin/curl", ["-sS", "--max-time", "30"] + options + [url])
+    static func curl(_ url: String, _ options: [String] = []) async throws -> (status: Int32, body: String, errors: String) {
+        let result = try await run("/usr/bin/curl", ["-sS", "--max-time", "30"] + options + [url])
         return (result.status, result.output, result.errors)
     }
 
@@ -52,7 +57,7 @@ import TestSupport
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let tls = folder.appendingPathComponent("tls")
-        let summary = try Self.tlsInit(tls, names: ["kiosk.venue.test"])
+        let summary = try await Self.tlsInit(tls, names: ["kiosk.venue.test"])
         #expect(summary.contains("kiosk.venue.test") && summary.contains("127.0.0.1"), "\(summary)")
         let (ca, caKey, certificate, key) = (tls.appendingPathComponent("ca.crt"), tls.appendingPathComponent("ca.key"),
                                              tls.appendingPathComponent("server.crt"), tls.appendingPathComponent("server.key"))
@@ -60,8 +65,8 @@ import TestSupport
             let attributes = try FileManager.default.attributesOfItem(atPath: file.path)
             #expect((attributes[.posixPermissions] as? Int) == mode, "\(file.lastPathComponent)")
         }
-        #expect(try Self.run("/usr/bin/openssl", ["verify", "-CAfile", ca.path, certificate.path]).status == 0)
-        let text = try Self.run("/usr/bin/openssl", ["x509", "-in", certificate.path, "-noout", "-text"]).output
+        #expect(try await Self.run("/usr/bin/openssl", ["verify", "-CAfile", ca.path, certificate.path]).status == 0)
+        let text = try await Self.run("/usr/bin/openssl", ["x509", "-in", certificate.path, "-noout", "-text"]).output
         for part in ["DNS:kiosk.venue.test", "DNS:localhost", "IP Address:127.0.0.1", "TLS Web Server Authentication", "CA:FALSE"] {
             #expect(text.contains(part), "\(part)")
         }
@@ -73,80 +78,80 @@ import TestSupport
         for (url, resolve) in [("https://localhost:\(port)/healthz", []),
                                ("https://kiosk.venue.test:\(port)/healthz", ["--resolve", "kiosk.venue.test:\(port):127.0.0.1"]),
                                ("https://127.0.0.1:\(port)/healthz", [])] {
-            let answer = try Self.curl(url, ["--cacert", ca.path] + resolve)
+            let answer = try await Self.curl(url, ["--cacert", ca.path] + resolve)
             #expect(answer.status == 0 && answer.body.contains("ok"), "\(url): \(answer.errors)")
         }
-        let untrusted = try Self.curl("https://localhost:\(port)/healthz")
+        let untrusted = try await Self.curl("https://localhost:\(port)/healthz")
         #expect(untrusted.status != 0, "a client that does not trust the authority refuses the server")
-        let plain = try Self.curl("http://127.0.0.1:\(port)/healthz")
+        let plain = try await Self.curl("http://127.0.0.1:\(port)/healthz")
         #expect(!plain.body.contains("ok"), "no plain HTTP on the TLS port")
 
         // The authority's certificate, exactly, for devices to install.
-        let offered = try Self.curl("https://localhost:\(port)/ca.crt", ["--cacert", ca.path, "-D", "-"])
+        let offered = try await Self.curl("https://localhost:\(port)/ca.crt", ["--cacert", ca.path, "-D", "-"])
         #expect(offered.body.lowercased().contains("content-type: application/x-x509-ca-cert"), "\(offered.body)")
         let caText = try String(contentsOf: ca, encoding: .utf8)
         let squeezed = { (text: String) in text.filter { !$0.isWhitespace } }
         #expect(squeezed(offered.body).hasSuffix(squeezed(caText)) && !offered.body.contains("PRIVATE KEY"), "\(offered.body)")
 
         // A renewed certificate from the same authority, taken on SIGHUP without a restart.
-        let before = try Self.presentedSerial(port: port)
-        #expect(before == (try Self.serial(of: certificate)))
-        _ = try Self.tlsInit(tls, names: ["kiosk.venue.test"])
+        let before = try await Self.presentedSerial(port: port)
+        #expect(before == (try await Self.serial(of: certificate)))
+        _ = try await Self.tlsInit(tls, names: ["kiosk.venue.test"])
         #expect(try String(contentsOf: ca, encoding: .utf8) == caText, "the authority is kept")
-        let renewed = try Self.serial(of: certificate)
+        let renewed = try await Self.serial(of: certificate)
         #expect(renewed != before)
         kill(server.process.processIdentifier, SIGHUP)
         try await Self.waitFor(server, "reloaded the TLS certificate")
-        #expect(try Self.presentedSerial(port: port) == renewed)
+        #expect(try await Self.presentedSerial(port: port) == renewed)
 
         // A key that cannot be used is logged, and the certificate in use kept.
         try Data("not a key\n".utf8).write(to: key)
         kill(server.process.processIdentifier, SIGHUP)
         try await Self.waitFor(server, "kept the TLS certificate in use")
-        #expect(try Self.presentedSerial(port: port) == renewed)
-        #expect(try Self.curl("https://localhost:\(port)/healthz", ["--cacert", ca.path]).body.contains("ok"))
+        #expect(try await Self.presentedSerial(port: port) == renewed)
+        #expect(try await Self.curl("https://localhost:\(port)/healthz", ["--cacert", ca.path]).body.contains("ok"))
         #expect(server.terminate() == 0, "\(server.stderr)")
     }
 
     /// The authority's key signs for no names but local ones and those it was made for: a
     /// certificate for another site made with it fails verification, and `tls init` will not
     /// issue one.
-    @Test func theAuthorityCanSignOnlyForLocalNamesAndTheNamesItWasMadeFor() throws {
+    @Test func theAuthorityCanSignOnlyForLocalNamesAndTheNamesItWasMadeFor() async throws {
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let tls = folder.appendingPathComponent("tls")
-        _ = try Self.tlsInit(tls, names: ["kiosk.venue.test"])
+        _ = try await Self.tlsInit(tls, names: ["kiosk.venue.test"])
         let ca = tls.appendingPathComponent("ca.crt").path
-        let text = try Self.run("/usr/bin/openssl", ["x509", "-in", ca, "-noout", "-text"]).output
+        let text = try await Self.run("/usr/bin/openssl", ["x509", "-in", ca, "-noout", "-text"]).output
         #expect(text.contains("Name Constraints: critical") && text.contains("DNS:kiosk.venue.test") && text.contains("DNS:local"))
 
         // A certificate for a public site, signed with the authority's key by hand.
         let (key, request, forged) = (folder.appendingPathComponent("f.key").path, folder.appendingPathComponent("f.csr").path,
                                       folder.appendingPathComponent("f.crt").path)
-        #expect(try Self.run("/usr/bin/openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        #expect(try await Self.run("/usr/bin/openssl", ["req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                                                   "-nodes", "-keyout", key, "-subj", "/CN=bank.example.com",
                                                   "-addext", "subjectAltName=DNS:bank.example.com", "-out", request]).status == 0)
-        #expect(try Self.run("/usr/bin/openssl", ["x509", "-req", "-in", request, "-CA", ca, "-CAkey", tls.appendingPathComponent("ca.key").path,
+        #expect(try await Self.run("/usr/bin/openssl", ["x509", "-req", "-in", request, "-CA", ca, "-CAkey", tls.appendingPathComponent("ca.key").path,
                                                   "-set_serial", "7", "-copy_extensions", "copy", "-days", "30", "-out", forged]).status == 0)
-        let verdict = try Self.run("/usr/bin/openssl", ["verify", "-CAfile", ca, forged])
+        let verdict = try await Self.run("/usr/bin/openssl", ["verify", "-CAfile", ca, forged])
         #expect(verdict.status != 0 && (verdict.output + verdict.errors).contains("permitted subtree violation"), "\(verdict)")
 
         // Asked for a name outside, tls init refuses and keeps what it made.
-        let before = try Self.serial(of: tls.appendingPathComponent("server.crt"))
-        let refused = try Self.run(TestData.snaprateExecutable.path, ["tls", "init", "--dir", tls.path, "--name", "bank.example.com"])
+        let before = try await Self.serial(of: tls.appendingPathComponent("server.crt"))
+        let refused = try await Self.run(TestData.snaprateExecutable.path, ["tls", "init", "--dir", tls.path, "--name", "bank.example.com"])
         #expect(refused.status == 1 && refused.errors.contains("may not sign for bank.example.com"), "\(refused.errors)")
-        #expect(try Self.serial(of: tls.appendingPathComponent("server.crt")) == before)
+        #expect(try await Self.serial(of: tls.appendingPathComponent("server.crt")) == before)
         // A new address needs no new authority.
-        #expect(try Self.run(TestData.snaprateExecutable.path, ["tls", "init", "--dir", tls.path, "--address", "10.20.30.40"]).status == 0)
-        #expect(try Self.run("/usr/bin/openssl", ["verify", "-CAfile", ca, tls.appendingPathComponent("server.crt").path]).status == 0)
+        #expect(try await Self.run(TestData.snaprateExecutable.path, ["tls", "init", "--dir", tls.path, "--address", "10.20.30.40"]).status == 0)
+        #expect(try await Self.run("/usr/bin/openssl", ["verify", "-CAfile", ca, tls.appendingPathComponent("server.crt").path]).status == 0)
     }
 
-    @Test func certificatesThatCannotBeUsedStopServeWithOneLine() throws {
+    @Test func certificatesThatCannotBeUsedStopServeWithOneLine() async throws {
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let (first, second) = (folder.appendingPathComponent("a"), folder.appendingPathComponent("b"))
-        _ = try Self.tlsInit(first)
-        _ = try Self.tlsInit(second)
+        _ = try await Self.tlsInit(first)
+        _ = try await Self.tlsInit(second)
         let cases: [([String], String)] = [
             (["--tls-cert", first.appendingPathComponent("server.crt").path, "--tls-key", second.appendingPathComponent("server.key").path],
              "does not belong to the certificate"),
@@ -156,7 +161,7 @@ import TestSupport
             (["--tls-cert", first.appendingPathComponent("server.crt").path], "give --tls-dir, or --tls-cert and --tls-key together"),
         ]
         for (arguments, message) in cases {
-            let (status, stderr) = try ServeProcess.refusedStart(arguments)
+            let (status, stderr) = try await offPool { try ServeProcess.refusedStart(arguments) }
             #expect(status == 2 && stderr.contains(message), "\(arguments): \(stderr)")
             #expect(stderr.split(separator: "\n").count == 1, "\(stderr)")
         }
@@ -166,14 +171,14 @@ import TestSupport
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let tls = folder.appendingPathComponent("tls")
-        _ = try Self.tlsInit(tls)
+        _ = try await Self.tlsInit(tls)
         // An authority file with its key pasted in by mistake.
         let careless = folder.appendingPathComponent("careless.pem")
         try Data((try String(contentsOf: tls.appendingPathComponent("ca.crt"), encoding: .utf8)
             + String(contentsOf: tls.appendingPathComponent("ca.key"), encoding: .utf8)).utf8).write(to: careless)
         let server = try ServeProcess(store: folder.appendingPathComponent("ca.sqlite").path,
                                       arguments: ["--tls-dir", tls.path, "--tls-ca", careless.path])
-        let offered = try Self.curl("https://localhost:\(server.port)/ca.crt", ["--cacert", tls.appendingPathComponent("ca.crt").path])
+        let offered = try await Self.curl("https://localhost:\(server.port)/ca.crt", ["--cacert", tls.appendingPathComponent("ca.crt").path])
         #expect(offered.body.contains("BEGIN CERTIFICATE") && !offered.body.contains("KEY"), "\(offered.body)")
         #expect(server.terminate() == 0)
 

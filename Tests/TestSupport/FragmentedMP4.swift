@@ -9,8 +9,14 @@ public enum FragmentedMP4 {
 
     /// Encodes `clip` into `folder/NAME.mp4` with a keyframe, and so a fragment, every
     /// `keyframeInterval` frames. Throws with ffmpeg's own words when it cannot (no libx264).
+    /// Waits for ffmpeg on a thread of its own (`offPool`): an encode under the full test run's
+    /// load takes long enough to stall every suite's async work if it held a cooperative thread.
     public static func make(from clip: String, into folder: URL, name: String = "fragmented",
-                            keyframeInterval: Int = 15) throws -> URL {
+                            keyframeInterval: Int = 15) async throws -> URL {
+        try await offPool { try encode(clip, into: folder, name: name, keyframeInterval: keyframeInterval) }
+    }
+
+    private static func encode(_ clip: String, into folder: URL, name: String, keyframeInterval: Int) throws -> URL {
         let output = folder.appendingPathComponent("\(name).mp4")
         let process = Process()
         process.executableURL = ffmpeg
