@@ -35,7 +35,7 @@ public struct AllowedHosts: Sendable {
             binding = .loopback
         } else if ["", "0.0.0.0", "::", "0:0:0:0:0:0:0:0"].contains(bare) {
             binding = .everyAddress
-        } else if Authority.isIPv4(bare) || Authority.isIPv6(bare) {
+        } else if ListenAddress.addressBytes(bare) != nil {
             binding = .address(bare)
         } else {
             binding = .name

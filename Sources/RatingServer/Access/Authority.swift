@@ -14,7 +14,7 @@ struct Authority: Sendable, Equatable {
             guard let close = rest.firstIndex(of: "]") else { return nil }
             host = rest[rest.index(after: rest.startIndex)..<close]
             rest = rest[rest.index(after: close)...]
-            guard Self.isIPv6(String(host)) else { return nil }
+            guard ListenAddress.addressBytes(String(host))?.count == 16 else { return nil }
         } else {
             host = rest.prefix { $0 != ":" }
             rest = rest.dropFirst(host.count)
@@ -34,34 +34,14 @@ struct Authority: Sendable, Equatable {
     private static let nameBytes = Set("abcdefghijklmnopqrstuvwxyz0123456789-._".utf8)
 
     /// An IPv4 address in dotted quads or an IPv6 address: what a browser sends for an address URL.
-    var isAddress: Bool { Self.isIPv4(host) || Self.isIPv6(host) }
+    var isAddress: Bool { ListenAddress.addressBytes(host) != nil }
 
     /// `localhost` and the names under it, which browsers resolve to loopback themselves (RFC 6761).
     var isLoopbackName: Bool { host == "localhost" || host.hasSuffix(".localhost") }
 
     /// The same address, however it is written (`::1` and `0:0:0:0:0:0:0:1`).
     func isSameAddress(as other: String) -> Bool {
-        guard let mine = Self.addressBytes(host), let theirs = Self.addressBytes(other) else { return false }
+        guard let mine = ListenAddress.addressBytes(host), let theirs = ListenAddress.addressBytes(other) else { return false }
         return mine == theirs
-    }
-
-    static func isIPv4(_ text: String) -> Bool {
-        var address = in_addr()
-        return inet_pton(AF_INET, text, &address) == 1
-    }
-
-    static func isIPv6(_ text: String) -> Bool {
-        var address = in6_addr()
-        return inet_pton(AF_INET6, text, &address) == 1
-    }
-
-    private static func addressBytes(_ text: String) -> [UInt8]? {
-        var trimmed = text
-        if trimmed.hasPrefix("["), trimmed.hasSuffix("]") { trimmed = String(trimmed.dropFirst().dropLast()) }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, trimmed, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, trimmed, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
-        return nil
     }
 }

@@ -100,6 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "snaprate.serve")
         try models.requireFiles()
         let accessTokens = try access.resolve(host: host, environment: ProcessInfo.processInfo.environment, logger: logger)
+        let publicNames = try site.names()
         let allowedOrigins = try site.origins()
         let tls = try site.credentials()
         if let retainDays, !(1...36_500).contains(retainDays) {
@@ -167,7 +168,7 @@ struct ServeCommand: AsyncParsableCommand {
                                                 maxMessageSize: limits.maxMessageSize, maxLag: maxLag, limits: ingestLimits,
                                                 detectionThreads: detectionThreads, pages: pageAssets,
                                                 accessTokens: accessTokens, retention: retainDays.map { .seconds($0 * 86_400) },
-                                                publicNames: site.publicNames, allowedOrigins: allowedOrigins, tls: tls)
+                                                publicNames: publicNames, allowedOrigins: allowedOrigins, tls: tls)
         let scheme = tls == nil ? "http" : "https"
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,

@@ -44,12 +44,17 @@ struct SiteOptions: ParsableArguments {
         if authority == nil, let value = environment["SNAPRATE_TLS_CA"], !value.isEmpty { authority = value }
     }
 
-    /// The origins, checked, and the names; exits 2 with one line naming a bad one.
-    func origins() throws(ExitCode) -> AllowedOrigins {
-        for name in publicNames where !TLSInitCommand.isDNSName(name) && LocalAuthority.addressBytes(name) == nil {
+    /// The public names, checked; exits 2 with one line naming a bad one.
+    func names() throws(ExitCode) -> [String] {
+        for name in publicNames where !TLSInitCommand.isDNSName(name) && ListenAddress.addressBytes(name) == nil {
             Console.error("--public-name \(name.debugDescription) is not a host name or address (no scheme, port or path)")
             throw ExitCode(2)
         }
+        return publicNames
+    }
+
+    /// The origins, checked; exits 2 with one line naming a bad one.
+    func origins() throws(ExitCode) -> AllowedOrigins {
         do {
             return try AllowedOrigins(listed: allowedOrigins)
         } catch {

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import RatingServer
 import SwiftASN1
 import X509
 
@@ -68,7 +69,7 @@ struct LocalAuthority {
         }
         var alternatives = names.map { GeneralName.dnsName($0) }
         for address in addresses {
-            guard let bytes = Self.addressBytes(address) else { continue }
+            guard let bytes = ListenAddress.addressBytes(address) else { continue }
             alternatives.append(.ipAddress(ASN1OctetString(contentBytes: ArraySlice(bytes))))
         }
         let authorityKey = try certificate.extensions.subjectKeyIdentifier?.keyIdentifier
@@ -94,15 +95,6 @@ struct LocalAuthority {
         guard let constraints = try certificate.extensions.nameConstraints else { return [] }
         let domains = constraints.permittedDNSDomains.map { $0.lowercased() }
         return names.filter { name in !domains.contains { name == $0 || name.hasSuffix("." + $0) } }
-    }
-
-    /// The network-order bytes of an IPv4 or IPv6 address.
-    static func addressBytes(_ text: String) -> [UInt8]? {
-        var v4 = in_addr()
-        if inet_pton(AF_INET, text, &v4) == 1 { return withUnsafeBytes(of: &v4) { Array($0) } }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, text, &v6) == 1 { return withUnsafeBytes(of: &v6) { Array($0) } }
-        return nil
     }
 }
 

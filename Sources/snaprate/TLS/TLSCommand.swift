@@ -37,7 +37,7 @@ struct TLSInitCommand: ParsableCommand {
             Console.error("--name \(name.debugDescription) is not a DNS name (letters, digits, - and dots, e.g. kiosk.venue.test)")
             throw ExitCode(2)
         }
-        for address in addresses where LocalAuthority.addressBytes(address) == nil {
+        for address in addresses where ListenAddress.addressBytes(address) == nil {
             Console.error("--address \(address.debugDescription) is not an IPv4 or IPv6 address")
             throw ExitCode(2)
         }
