@@ -14,27 +14,14 @@ struct ExpectedRating: Equatable, CustomStringConvertible {
 }
 
 enum Analyze {
-    /// The ratings `snaprate analyze --models lite` prints for a file, waited for on a thread of
-    /// its own (`offPool`): a whole analysis under the full test run's load would otherwise hold
-    /// one of the test process's two cooperative threads, and every suite's async work with it.
+    /// The ratings `snaprate analyze --models lite` prints for a file (run off the cooperative
+    /// threads, `ProgramRun`: a whole analysis under the full test run's load would hold one).
     static func ratings(of path: String) async throws -> [ExpectedRating] {
-        try await offPool { try ratingsBlocking(of: path) }
-    }
-
-    private static func ratingsBlocking(of path: String) throws -> [ExpectedRating] {
-        let process = Process()
-        process.executableURL = TestData.snaprateExecutable
-        process.arguments = ["analyze", "--models", "lite", path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MissingTestData(description: "analyze \(path) failed with \(process.terminationStatus)")
+        let run = try await ProgramRun.run(TestData.snaprateExecutable, ["analyze", "--models", "lite", path])
+        guard run.status == 0 else {
+            throw MissingTestData(description: "analyze \(path) failed with \(run.status)")
         }
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line in
+        return run.output.split(separator: "\n").compactMap { line in
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                   object["type"] as? String == "rating",
                   let rating = object["rating"] as? String, let time = object["time"] as? Double else { return nil }

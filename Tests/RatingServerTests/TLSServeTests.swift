@@ -6,30 +6,10 @@ import TestSupport
 /// clients (curl, openssl) accept for the names given, the authority offered at `/ca.crt` (never a
 /// key), a renewed certificate taken on SIGHUP, and files that cannot be used refused in one line.
 @Suite(.timeLimit(.minutes(15))) struct TLSServeTests {
-    /// Runs a program; its exit status and output. Waited for on a thread of its own (`offPool`),
-    /// never on one of the test process's two cooperative threads.
+    /// Runs a program to its end (`ProgramRun`); its exit status and output.
     static func run(_ executable: String, _ arguments: [String]) async throws -> (status: Int32, output: String, errors: String) {
-        try await offPool { try runBlocking(executable, arguments) }
-    }
-
-    private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Read both before waiting: a full pipe would hold the program up.
-        let errorData = LockedText()
-        let reader = Thread { errorData.append(String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)) }
-        reader.start()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        while reader.isExecuting || !reader.isFinished { Thread.sleep(forTimeInterval: 0.01) }
-        return (process.terminationStatus, text, errorData.value)
+        let run = try await ProgramRun.run(URL(fileURLWithPath: executable), arguments)
+        return (run.status, run.output, run.errors)
     }
 
     static func tlsInit(_ folder: URL, names: [String] = []) async throws -> String {

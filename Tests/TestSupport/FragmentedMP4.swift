@@ -13,27 +13,16 @@ public enum FragmentedMP4 {
     /// load takes long enough to stall every suite's async work if it held a cooperative thread.
     public static func make(from clip: String, into folder: URL, name: String = "fragmented",
                             keyframeInterval: Int = 15) async throws -> URL {
-        try await offPool { try encode(clip, into: folder, name: name, keyframeInterval: keyframeInterval) }
-    }
-
-    private static func encode(_ clip: String, into folder: URL, name: String, keyframeInterval: Int) throws -> URL {
         let output = folder.appendingPathComponent("\(name).mp4")
-        let process = Process()
-        process.executableURL = ffmpeg
-        process.arguments = ["-v", "error", "-y", "-i", clip, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-                             "-map", "0:v", "-map", "1:a", "-shortest",
-                             "-c:v", "libx264", "-profile:v", "baseline", "-pix_fmt", "yuv420p", "-g", "\(keyframeInterval)",
-                             "-c:a", "aac", "-b:a", "64k",
-                             "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", output.path]
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let said = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw MissingTestData(description: "ffmpeg could not make a fragmented MP4 of \(clip): "
-                                  + String(decoding: said, as: UTF8.self))
+        let run = try await ProgramRun.run(ffmpeg, [
+            "-v", "error", "-y", "-i", clip, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
+            "-map", "0:v", "-map", "1:a", "-shortest",
+            "-c:v", "libx264", "-profile:v", "baseline", "-pix_fmt", "yuv420p", "-g", "\(keyframeInterval)",
+            "-c:a", "aac", "-b:a", "64k",
+            "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4", output.path,
+        ])
+        guard run.status == 0 else {
+            throw MissingTestData(description: "ffmpeg could not make a fragmented MP4 of \(clip): \(run.errors)")
         }
         return output
     }
