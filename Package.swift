@@ -26,12 +26,14 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "snaprate", targets: ["snaprate"]),
+        .library(name: "SnapRateCore", targets: ["SnapRateCore"]),
         .library(name: "MediaIngest", targets: ["MediaIngest"]),
         .library(name: "HandEngine", targets: ["HandEngine"]),
-        .library(name: "Rating", targets: ["Rating"]),
-        .library(name: "RatingStream", targets: ["RatingStream"]),
-        .library(name: "RatingStore", targets: ["RatingStore"]),
-        .library(name: "RatingServer", targets: ["RatingServer"]),
+        .library(name: "ThumbRating", targets: ["ThumbRating"]),
+        .library(name: "StreamRating", targets: ["StreamRating"]),
+        .library(name: "RatingRing", targets: ["RatingRing"]),
+        .library(name: "AnalyticsStore", targets: ["AnalyticsStore"]),
+        .library(name: "SnapRateServer", targets: ["SnapRateServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -57,9 +59,16 @@ let package = Package(
             pkgConfig: usesTrimmedFFmpeg ? nil : "libavformat libavcodec libswscale libavutil",
             providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswscale-dev", "libavutil-dev", "pkg-config"])]
         ),
+        // What every layer shares and nothing else: a rating, a kiosk id, the rating record, limits.
+        .target(name: "SnapRateCore"),
         .target(
             name: "MediaIngest",
-            dependencies: ["CFFmpeg", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CFFmpeg", "SnapRateCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
             swiftSettings: ffmpegSwiftFlags,
             linkerSettings: ffmpegLinkFlags
         ),
@@ -68,18 +77,27 @@ let package = Package(
             dependencies: [.product(name: "Logging", package: "swift-log")],
             swiftSettings: engineFlags
         ),
+        // One picture at a time: hands, thumb class, smoothing. No decoder in sight.
         .target(
-            name: "Rating",
-            dependencies: ["MediaIngest", "HandEngine", .product(name: "Logging", package: "swift-log")]
+            name: "ThumbRating",
+            dependencies: ["SnapRateCore", "HandEngine", .product(name: "Logging", package: "swift-log")]
+        ),
+        // One stream at a time: the driver every command and the daemon run.
+        .target(
+            name: "StreamRating",
+            dependencies: ["MediaIngest", "HandEngine", "ThumbRating", .product(name: "Logging", package: "swift-log")]
         ),
         .target(
-            name: "RatingStream",
-            dependencies: ["Rating", .product(name: "Atomics", package: "swift-atomics")]
-        ),
-        .target(
-            name: "RatingStore",
+            name: "RatingRing",
             dependencies: [
-                "Rating",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "AnalyticsStore",
+            dependencies: [
+                "SnapRateCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,9 +105,11 @@ let package = Package(
             ]
         ),
         .target(
-            name: "RatingServer",
+            name: "SnapRateServer",
             dependencies: [
-                "MediaIngest", "HandEngine", "Rating", "RatingStream", "RatingStore",
+                "SnapRateCore", "MediaIngest", "HandEngine", "ThumbRating", "StreamRating", "RatingRing", "AnalyticsStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -109,7 +129,8 @@ let package = Package(
         .executableTarget(
             name: "snaprate",
             dependencies: [
-                "MediaIngest", "HandEngine", "Rating", "RatingServer", "RatingStore", "RatingStream",
+                "SnapRateCore", "MediaIngest", "HandEngine", "ThumbRating", "StreamRating", "SnapRateServer",
+                "AnalyticsStore", "RatingRing",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -118,6 +139,7 @@ let package = Package(
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -128,28 +150,50 @@ let package = Package(
         ),
         // Paths to fixtures, the shared gesture set and the built executable, for every test target.
         .target(name: "TestSupport", dependencies: [
+            "SnapRateCore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
         ], path: "Tests/TestSupport"),
         .testTarget(name: "MediaIngestTests", dependencies: [
             "MediaIngest", "TestSupport", .product(name: "Logging", package: "swift-log"),
         ]),
         .testTarget(name: "HandEngineTests", dependencies: ["HandEngine", "TestSupport"], resources: [.copy("Reference")]),
         .testTarget(name: "HandParityTests", dependencies: ["HandEngine", "MediaIngest", "TestSupport"]),
-        .testTarget(name: "RatingTests", dependencies: ["Rating", "HandEngine", "TestSupport"]),
-        .testTarget(name: "RatingStreamTests", dependencies: ["RatingStream"]),
-        .testTarget(name: "RatingStoreTests", dependencies: [
-            "RatingStore", "Rating", "TestSupport",
+        .testTarget(name: "SnapRateCoreTests", dependencies: ["SnapRateCore"]),
+        .testTarget(name: "ThumbRatingTests", dependencies: ["ThumbRating", "SnapRateCore", "HandEngine", "TestSupport"]),
+        .testTarget(name: "StreamRatingTests", dependencies: [
+            "StreamRating", "ThumbRating", "MediaIngest", "HandEngine", "SnapRateCore", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ]),
+        .testTarget(name: "RatingRingTests", dependencies: ["RatingRing"]),
+        .testTarget(name: "AnalyticsStoreTests", dependencies: [
+            "AnalyticsStore", "SnapRateCore", "TestSupport",
             .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
         ]),
         .testTarget(name: "SnapRateCLITests", dependencies: ["snaprate", "TestSupport"]),
-        .testTarget(name: "RatingServerTests", dependencies: [
-            "RatingServer", "RatingStore", "RatingStream", "Rating", "TestSupport", "snaprate",
+        // The server's parts on their own, in process.
+        .testTarget(name: "SnapRateServerTests", dependencies: [
+            "SnapRateServer", "AnalyticsStore", "RatingRing", "SnapRateCore", "TestSupport",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // The daemon as users meet it: real `snaprate serve` processes, sockets, browsers, fuzzing.
+        .testTarget(name: "EndToEndTests", dependencies: [
+            "SnapRateServer", "AnalyticsStore", "SnapRateCore", "TestSupport", "snaprate",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
-    ]
+        // Measurement runs, not checks of behaviour: they run only with SNAPRATE_FIGURES=1, and
+        // live with the benchmarks (docs/measurements.md gives the commands).
+        .testTarget(name: "Measurements", dependencies: [
+            "AnalyticsStore", "SnapRateCore", "TestSupport",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+        ], path: "Benchmarks/Measurements"),    ]
 )

@@ -30,8 +30,6 @@ public struct SSDAnchorOptions: Sendable {
     public var reduceBoxesInLowestLayer = false
     public var fixedAnchorSize = false
 
-    public var numLayers: Int { strides.count }
-
     /// `palm_detection_cpu.pbtxt`: num_layers 4, scales 0.1484375…0.75, 192x192, strides 8/16/16/16.
     public static let palmDetection = SSDAnchorOptions(
         inputWidth: 192, inputHeight: 192, minScale: 0.1484375, maxScale: 0.75,

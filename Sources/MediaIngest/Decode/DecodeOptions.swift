@@ -1,3 +1,5 @@
+import SnapRateCore
+
 /// What the decoder produces and what it refuses.
 public struct DecodeOptions: Sendable {
     /// The layout of `Frame.pixels`.
@@ -15,7 +17,7 @@ public struct DecodeOptions: Sendable {
     public var framePool: SharedFramePool?
 
     public init(pixelFormat: PixelFormat = .rgb24, outputSize: (width: Int, height: Int)? = nil,
-                maxDimension: Int = 4096, acceptStillImages: Bool = false, ioBufferSize: Int = 64 << 10,
+                maxDimension: Int = Defaults.maxDimension, acceptStillImages: Bool = false, ioBufferSize: Int = 64 << 10,
                 framePool: SharedFramePool? = nil) {
         self.pixelFormat = pixelFormat
         self.outputSize = outputSize

@@ -1,5 +1,7 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
+import SnapRateCore
 
 /// What a decode run reports, in order: the stream's parameters once, each frame, then the counts.
 public enum DecodeEvent: Sendable {
@@ -167,18 +169,15 @@ struct RealTimeReference {
             self.origin = (now, mediaTime)
             return 0
         }
-        let wall = origin.wall.duration(to: now)
-        let elapsed = Double(wall.components.seconds) + Double(wall.components.attoseconds) * 1e-18
-        return elapsed - (mediaTime - origin.media)
+        return origin.wall.duration(to: now).inSeconds - (mediaTime - origin.media)
     }
 }
 
 /// A flag one thread sets and another polls.
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value = false
+struct StopFlag: Sendable {
+    private let value = NIOLockedValueBox(false)
 
-    var isSet: Bool { lock.withLock { value } }
+    var isSet: Bool { value.withLockedValue { $0 } }
 
-    func set() { lock.withLock { value = true } }
+    func set() { value.withLockedValue { $0 = true } }
 }

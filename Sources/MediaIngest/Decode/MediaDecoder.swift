@@ -3,7 +3,7 @@ import Logging
 
 /// Demuxes and decodes the video stream of one byte source into `Frame`s, synchronously.
 ///
-/// Reads block on the source, so run a decoder on a thread of its own (see `FramePump`), never on
+/// Reads block on the source, so run a decoder on a thread of its own (`DecodedFrames` does), never on
 /// the cooperative pool. One decoder thread per stream: on two cores that beats FFmpeg's own
 /// frame threading.
 public final class MediaDecoder {

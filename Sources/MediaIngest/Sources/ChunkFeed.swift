@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import SnapRateCore
 
 /// Byte chunks pushed from async code (a WebSocket, a test), read by the decoder's thread.
 ///
@@ -26,8 +28,8 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
 
     // Every field below is guarded by `condition`.
     private let condition = NSCondition()
-    private var chunks: [[UInt8]] = []
-    private var head = 0
+    private var chunks = CircularBuffer<[UInt8]>()
+    /// Bytes of the first chunk already read.
     private var offsetInHead = 0
     private var buffered = 0
     private var finished = false
@@ -36,7 +38,7 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
     private var idledOut = false
     private var waitingProducers: [CheckedContinuation<Void, Never>] = []
 
-    public init(name: String, capacity: Int = 16 << 20, maxChunkSize: Int = 8 << 20, idleTimeout: Duration? = nil) {
+    public init(name: String, capacity: Int = 16 << 20, maxChunkSize: Int = Defaults.maxMessageSize, idleTimeout: Duration? = nil) {
         self.name = name
         self.capacity = capacity
         self.maxChunkSize = maxChunkSize
@@ -106,23 +108,11 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
         producers.forEach { $0.resume() }
     }
 
-    /// Pushes every chunk of a sequence, then finishes; a thrown error finishes with a failure.
-    public func pump<Chunks: AsyncSequence>(_ sequence: Chunks) async where Chunks.Element == [UInt8] {
-        do {
-            for try await chunk in sequence {
-                guard await push(chunk) == .queued else { return }
-            }
-            finish()
-        } catch {
-            finish(failure: "\(error)")
-        }
-    }
-
     public func read(into buffer: UnsafeMutableRawBufferPointer) -> ByteRead {
         guard let destination = buffer.baseAddress, !buffer.isEmpty else { return .bytes(0) }
         var producers: [CheckedContinuation<Void, Never>] = []
         let result: ByteRead = condition.withLock {
-            let deadline = idleTimeout.map { Date(timeIntervalSinceNow: $0.timeInterval) }
+            let deadline = idleTimeout.map { Date(timeIntervalSinceNow: $0.inSeconds) }
             while buffered == 0 && !finished && !readerGone {
                 guard let deadline else {
                     condition.wait()
@@ -131,7 +121,7 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
                 if !condition.wait(until: deadline) && buffered == 0 && !finished && !readerGone {
                     finished = true
                     idledOut = true
-                    failure = "no bytes for \(idleTimeout.map(Self.describe) ?? "") (idle timeout)"
+                    failure = "no bytes for \(idleTimeout?.shown ?? "") (idle timeout)"
                     producers = takeProducers()
                 }
             }
@@ -140,8 +130,7 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
                 return .end
             }
             var written = 0
-            while written < buffer.count && head < chunks.count {
-                let chunk = chunks[head]
+            while written < buffer.count, let chunk = chunks.first {
                 let count = min(chunk.count - offsetInHead, buffer.count - written)
                 chunk.withUnsafeBytes { bytes in
                     (destination + written).copyMemory(from: bytes.baseAddress! + offsetInHead, byteCount: count)
@@ -149,12 +138,11 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
                 written += count
                 offsetInHead += count
                 if offsetInHead == chunk.count {
-                    head += 1
+                    chunks.removeFirst()
                     offsetInHead = 0
                 }
             }
             buffered -= written
-            compactIfWorthIt()
             if buffered < capacity { producers = takeProducers() }
             return .bytes(written)
         }
@@ -179,33 +167,13 @@ public final class ChunkFeed: ByteSource, @unchecked Sendable {
     /// Called with `condition` held.
     private func dropQueued() {
         chunks.removeAll()
-        head = 0
         offsetInHead = 0
         buffered = 0
     }
 
-    private static func describe(_ duration: Duration) -> String {
-        let seconds = duration.timeInterval
-        return seconds == seconds.rounded() ? "\(Int(seconds)) s" : "\(seconds) s"
-    }
-
-    /// Drops consumed chunks once they are the larger part of the array, so it never grows unbounded.
-    private func compactIfWorthIt() {
-        if head > 32 && head * 2 > chunks.count {
-            chunks.removeFirst(head)
-            head = 0
-        }
-    }
 
     private func takeProducers() -> [CheckedContinuation<Void, Never>] {
         defer { waitingProducers.removeAll() }
         return waitingProducers
-    }
-}
-
-extension Duration {
-    /// Seconds as a `TimeInterval`, for Foundation's deadlines.
-    var timeInterval: Double {
-        Double(components.seconds) + Double(components.attoseconds) * 1e-18
     }
 }

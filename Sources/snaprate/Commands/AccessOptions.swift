@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import RatingServer
+import SnapRateServer
 
 /// `serve`'s access-control flags: where the tokens come from, and whether serving beyond this
 /// machine without them was asked for.

@@ -3,7 +3,9 @@ import Foundation
 import HandEngine
 import Logging
 import MediaIngest
-import Rating
+import SnapRateCore
+import StreamRating
+import ThumbRating
 
 struct AnalyzeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,7 +37,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @OptionGroup var smoothing: SmoothingOptions
 
     @Option(help: "Refuse videos wider or taller than this many pixels.")
-    var maxDimension = 4096
+    var maxDimension = Defaults.maxDimension
 
     @Option(help: "Files analysed at once (default: one per core). Output stays in the order given; stdin is analysed alone.")
     var jobs = ProcessInfo.processInfo.activeProcessorCount

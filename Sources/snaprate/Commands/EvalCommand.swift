@@ -3,7 +3,9 @@ import Foundation
 import HandEngine
 import Logging
 import MediaIngest
-import Rating
+import SnapRateCore
+import StreamRating
+import ThumbRating
 
 struct EvalCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

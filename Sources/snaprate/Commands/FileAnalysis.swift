@@ -2,7 +2,10 @@ import Foundation
 import HandEngine
 import Logging
 import MediaIngest
-import Rating
+import NIOConcurrencyHelpers
+import SnapRateCore
+import StreamRating
+import ThumbRating
 
 /// `analyze` on one source: its own pipeline, its records as output lines, a summary at the end.
 struct FileAnalysis: Sendable {
@@ -22,18 +25,18 @@ struct FileAnalysis: Sendable {
     }
 
     /// Analyses `path`, handing each line over as it happens; false when the source failed.
-    func run(path: String, output: (String) -> Void, warning: (String) -> Void, error: (String) -> Void) async -> Bool {
+    func run(path: String, output: @escaping @Sendable (String) -> Void, warning: (String) -> Void,
+             error: (String) -> Void) async -> Bool {
         do {
             let pipeline = try RatingPipeline(variant: variant, models: models, smoothing: smoothing, logger: logger)
             let source: ByteSource = path == "-" ? FileDescriptorSource.standardInput() : try FileDescriptorSource(path: path)
             let name = source.name, writer = writer, frames = frames
             let clock = ContinuousClock()
             let start = clock.now
-            let report = try await StreamRating.run(source: source, pipeline: pipeline,
-                                                    options: DecodeOptions(maxDimension: maxDimension), logger: logger) { outcome in
-                if frames { output(writer.line(.frame(source: name, outcome: outcome))) }
-                if let rating = outcome.rating { output(writer.line(.rating(source: name, event: rating))) }
-            }
+            let driver = StreamDriver(configuration: .init(decode: DecodeOptions(maxDimension: maxDimension)), logger: logger)
+            let report = await driver.run(source: source, pipeline: pipeline,
+                                          observer: OutputLines(source: name, writer: writer, frames: frames, output: output))
+            if let failure = report.failure { throw failure }
             output(writer.line(.summary(source: name, report: report, elapsed: clock.now - start)))
             if let reason = report.counters.endedEarly {
                 warning("\(name): input ended early (\(reason)); kept the \(report.counters.framesDecoded) frames before the cut")
@@ -45,11 +48,25 @@ struct FileAnalysis: Sendable {
         }
     }
 
+    /// Each frame's line (with `--frames`) and each rating's, as they happen.
+    struct OutputLines: StreamObserver {
+        let source: String
+        let writer: RecordWriter
+        let frames: Bool
+        let output: @Sendable (String) -> Void
+
+        func frameDetected(_ frame: DetectedFrame, report: StreamReport) async {
+            if frames { output(writer.line(.frame(source: source, outcome: frame.outcome))) }
+            if let rating = frame.outcome.rating { output(writer.line(.rating(source: source, event: rating))) }
+        }
+    }
+
     /// Analyses `path`, keeping its lines.
     func collect(path: String) async -> Collected {
-        var collected = Collected()
-        _ = await run(path: path, output: { collected.lines.append($0) }, warning: { collected.warnings.append($0) },
-                      error: { collected.error = $0 })
-        return collected
+        let collected = NIOLockedValueBox(Collected())
+        _ = await run(path: path, output: { line in collected.withLockedValue { $0.lines.append(line) } },
+                      warning: { line in collected.withLockedValue { $0.warnings.append(line) } },
+                      error: { line in collected.withLockedValue { $0.error = line } })
+        return collected.withLockedValue { $0 }
     }
 }

@@ -1,10 +1,11 @@
 import ArgumentParser
-import RatingServer
+import SnapRateCore
+import SnapRateServer
 
 /// `serve`'s limits on what one client may ask (`IngestLimits`), and the WebSocket message size.
 struct LimitOptions: ParsableArguments {
     private static let defaults = IngestLimits()
-    static let defaultMessageSize = 8 << 20
+    static let defaultMessageSize = Defaults.maxMessageSize
 
     @Option(help: "Refuse videos wider or taller than this many pixels.")
     var maxDimension = defaults.maxDimension
@@ -22,7 +23,7 @@ struct LimitOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("The window the ingest rate is averaged over: a stream may burst rate x window bytes.",
                                valueName: "seconds"))
-    var ingestRateWindow = defaults.rateWindow.secondsValue
+    var ingestRateWindow = defaults.rateWindow.inSeconds
 
     @Option(help: "Ingest streams at once from one remote address.")
     var streamsPerIp = defaults.streamsPerAddress
@@ -34,7 +35,7 @@ struct LimitOptions: ParsableArguments {
     var maxStreams = defaults.maxStreams
 
     @Option(help: ArgumentHelp("Close an ingest stream that has sent nothing for this long.", valueName: "seconds"))
-    var idleTimeout = defaults.idleTimeout.secondsValue
+    var idleTimeout = defaults.idleTimeout.inSeconds
 
     @Flag(help: "Apply the per-address limits to loopback clients too (spared by default: a local reverse proxy, loadtest).")
     var limitLoopback = false
@@ -51,10 +52,17 @@ struct LimitOptions: ParsableArguments {
         guard ingestRateWindow > 0, idleTimeout > 0, ingestRateWindow.isFinite, idleTimeout.isFinite else {
             throw ValidationError("--ingest-rate-window and --idle-timeout must be positive numbers of seconds")
         }
-        return IngestLimits(maxDimension: maxDimension, maxChunkSize: maxChunkSize, maxIngestRate: maxIngestRate,
-                            rateWindow: .milliseconds(Int64(ingestRateWindow * 1000)), streamsPerAddress: streamsPerIp,
-                            subscribersPerAddress: subscribersPerIp, maxStreams: maxStreams,
-                            idleTimeout: .milliseconds(Int64(idleTimeout * 1000)), exemptLoopback: !limitLoopback)
+        var limits = IngestLimits()
+        limits.maxDimension = maxDimension
+        limits.maxChunkSize = maxChunkSize
+        limits.maxIngestRate = maxIngestRate
+        limits.rateWindow = .inSeconds(ingestRateWindow)
+        limits.streamsPerAddress = streamsPerIp
+        limits.subscribersPerAddress = subscribersPerIp
+        limits.maxStreams = maxStreams
+        limits.idleTimeout = .inSeconds(idleTimeout)
+        limits.exemptLoopback = !limitLoopback
+        return limits
     }
 
     /// SNAPRATE_<FLAG> fills a limit left at its default.
@@ -67,15 +75,11 @@ struct LimitOptions: ParsableArguments {
         fill(&maxChunkSize, "MAX_CHUNK_SIZE", default: defaults.maxChunkSize)
         fill(&maxMessageSize, "MAX_MESSAGE_SIZE", default: Self.defaultMessageSize)
         fill(&maxIngestRate, "MAX_INGEST_RATE", default: defaults.maxIngestRate)
-        fill(&ingestRateWindow, "INGEST_RATE_WINDOW", default: defaults.rateWindow.secondsValue)
+        fill(&ingestRateWindow, "INGEST_RATE_WINDOW", default: defaults.rateWindow.inSeconds)
         fill(&streamsPerIp, "STREAMS_PER_IP", default: defaults.streamsPerAddress)
         fill(&subscribersPerIp, "SUBSCRIBERS_PER_IP", default: defaults.subscribersPerAddress)
         fill(&maxStreams, "MAX_STREAMS", default: defaults.maxStreams)
-        fill(&idleTimeout, "IDLE_TIMEOUT", default: defaults.idleTimeout.secondsValue)
+        fill(&idleTimeout, "IDLE_TIMEOUT", default: defaults.idleTimeout.inSeconds)
         if !limitLoopback, environment["SNAPRATE_LIMIT_LOOPBACK"] == "1" { limitLoopback = true }
     }
-}
-
-extension Duration {
-    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }

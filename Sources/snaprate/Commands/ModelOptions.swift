@@ -7,7 +7,7 @@ extension ModelVariant: ExpressibleByArgument {}
 /// The model flags every command that runs the hand engine shares.
 struct ModelOptions: ParsableArguments {
     @Option(name: .customLong("models"), help: "Model pair: lite (default: as accurate on the gesture set and twice as fast) or full.")
-    var variant: ModelVariant = .lite
+    var variant: ModelVariant = .standard
 
     @Option(name: .customLong("model-dir"), help: "Where `snaprate setup` put the models (default: $SNAPRATE_MODELS or ~/.cache/snaprate/models).")
     var folder: String?

@@ -4,9 +4,9 @@ import Logging
 import MediaIngest
 import Metrics
 import Prometheus
-import RatingServer
-import RatingStore
-import RatingStream
+import SnapRateServer
+import AnalyticsStore
+import SnapRateCore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -90,6 +90,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var models: ModelOptions
 
+    @OptionGroup var smoothing: SmoothingOptions
+
     @OptionGroup var global: GlobalOptions
 
     mutating func run() async throws {
@@ -162,13 +164,27 @@ struct ServeCommand: AsyncParsableCommand {
             Console.error("\(error)")
             throw ExitCode(2)
         }
-        let configuration = ServerConfiguration(host: host, port: port, event: event, modelVariant: models.variant,
-                                                models: models.directory, stdinKiosk: stdinID, storedRingCapacity: pushBuffer,
-                                                storeQueueCapacity: storeQueue, sendTimeout: .milliseconds(Int(sendTimeout * 1000)),
-                                                maxMessageSize: limits.maxMessageSize, maxLag: maxLag, limits: ingestLimits,
-                                                detectionThreads: detectionThreads, pages: pageAssets,
-                                                accessTokens: accessTokens, retention: retainDays.map { .seconds($0 * 86_400) },
-                                                publicNames: publicNames, allowedOrigins: allowedOrigins, tls: tls)
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.event = event
+        configuration.modelVariant = models.variant
+        configuration.models = models.directory
+        configuration.stdinKiosk = stdinID
+        configuration.storedRingCapacity = pushBuffer
+        configuration.storeQueueCapacity = storeQueue
+        configuration.sendTimeout = .inSeconds(sendTimeout)
+        configuration.maxMessageSize = limits.maxMessageSize
+        configuration.limits = ingestLimits
+        configuration.smoothing = smoothing.configuration
+        configuration.maxLag = maxLag
+        configuration.detectionThreads = detectionThreads
+        configuration.pages = pageAssets
+        configuration.accessTokens = accessTokens
+        configuration.retention = retainDays.map { .seconds($0 * 86_400) }
+        configuration.publicNames = publicNames
+        configuration.allowedOrigins = allowedOrigins
+        configuration.tls = tls
         let scheme = tls == nil ? "http" : "https"
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,

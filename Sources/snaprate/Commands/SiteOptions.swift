@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import RatingServer
+import SnapRateServer
 
 /// `serve`'s flags for who may reach it: the names it answers to, the pages that may open a
 /// WebSocket, and its HTTPS certificate.

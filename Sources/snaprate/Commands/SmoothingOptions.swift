@@ -1,5 +1,7 @@
 import ArgumentParser
-import Rating
+import SnapRateCore
+import StreamRating
+import ThumbRating
 
 /// The smoother's timings, for the commands that emit rating events.
 struct SmoothingOptions: ParsableArguments {

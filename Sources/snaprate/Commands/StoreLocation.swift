@@ -1,5 +1,5 @@
 import Logging
-import RatingStore
+import AnalyticsStore
 
 /// Where `--store` says ratings are kept: `sqlite:PATH` (one node) or a `postgres://` URL (any
 /// number of nodes on one database).

@@ -2,10 +2,12 @@ import ArgumentParser
 import Foundation
 import HandEngine
 import Logging
-import Rating
+import SnapRateCore
+import StreamRating
+import ThumbRating
 
 /// `snaprate train-thumbs`: fits the thumb-shape model on a labelled photo set and writes it as the
-/// Swift source SnapRate compiles in (`Sources/Rating/ThumbShapeModel+Standard.swift`).
+/// Swift source SnapRate compiles in (`Sources/ThumbRating/ThumbShapeModel+Standard.swift`).
 struct TrainThumbsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train-thumbs",
@@ -22,7 +24,7 @@ struct TrainThumbsCommand: AsyncParsableCommand {
     var directory: String
 
     @Option(help: "Where to write the model's Swift source.")
-    var out = "Sources/Rating/ThumbShapeModel+Standard.swift"
+    var out = "Sources/ThumbRating/ThumbShapeModel+Standard.swift"
 
     @Option(help: "Folder with the model files (default: $SNAPRATE_MODELS or ~/.cache/snaprate/models).")
     var modelDir: String?

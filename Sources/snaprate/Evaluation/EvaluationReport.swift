@@ -1,6 +1,8 @@
 import Foundation
 import HandEngine
-import Rating
+import SnapRateCore
+import StreamRating
+import ThumbRating
 
 /// One photo under one picture variant, as a classifier judged it.
 struct PhotoVerdict: Sendable {

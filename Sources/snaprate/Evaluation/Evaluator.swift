@@ -2,7 +2,9 @@ import Foundation
 import HandEngine
 import Logging
 import MediaIngest
-import Rating
+import SnapRateCore
+import StreamRating
+import ThumbRating
 
 /// Runs the hand engine over a data set, two workers at a time (one per core), each with its own
 /// models and tracker.
@@ -64,8 +66,9 @@ struct Evaluator: Sendable {
                 let pipeline = RatingPipeline(tracker: tracker, classifier: classifier(clip))
                 do {
                     let source = try FileDescriptorSource(path: clip.path)
-                    let report = try await StreamRating.run(source: source, pipeline: pipeline, options: DecodeOptions(), logger: logger,
-                                                            adjust: Self.adjustment(for: pictureVariant))
+                    let driver = StreamDriver(configuration: .init(adjustPicture: pictureVariant.adjustment), logger: logger)
+                    let report = await driver.run(source: source, pipeline: pipeline)
+                    if let failure = report.failure { throw failure }
                     results.append(ClipResult(clip: clip, variant: pictureVariant, got: report.ratings.map(\.rating), error: nil))
                 } catch {
                     results.append(ClipResult(clip: clip, variant: pictureVariant, got: [], error: "\(error)"))
@@ -79,17 +82,6 @@ struct Evaluator: Sendable {
         let decoder = try MediaDecoder(file: path, options: DecodeOptions(pixelFormat: .rgb24, acceptStillImages: true), logger: logger)
         guard let frame = try decoder.nextFrame() else { throw ValidationErrorMessage("\(path): no picture") }
         return RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels)
-    }
-
-    private static func adjustment(for variant: PictureVariant) -> (@Sendable (Frame) -> Frame)? {
-        guard variant != .asIs else { return nil }
-        return { @Sendable frame in apply(variant, to: frame) }
-    }
-
-    private static func apply(_ variant: PictureVariant, to frame: Frame) -> Frame {
-        let image = variant.apply(RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels))
-        return Frame(time: frame.time, duration: frame.duration, width: image.width, height: image.height,
-                     format: .rgb24, pixels: image.pixels, isKeyframe: frame.isKeyframe)
     }
 
     /// Splits `items` into `workers` interleaved slices, runs `body` on each concurrently and

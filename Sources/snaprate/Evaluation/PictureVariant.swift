@@ -16,6 +16,12 @@ enum PictureVariant: String, CaseIterable, Sendable, ExpressibleByArgument {
     /// The kiosk frame the distance variants fit a picture into before shrinking it.
     static let kioskWidth = 640, kioskHeight = 480
 
+    /// The change as the stream driver takes it; nil for the picture as it is.
+    var adjustment: (@Sendable (RGBImage) -> RGBImage)? {
+        guard self != .asIs else { return nil }
+        return { image in self.apply(image) }
+    }
+
     func apply(_ image: RGBImage) -> RGBImage {
         switch self {
         case .asIs: image

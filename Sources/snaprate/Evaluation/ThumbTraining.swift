@@ -1,5 +1,7 @@
 import HandEngine
-import Rating
+import SnapRateCore
+import StreamRating
+import ThumbRating
 
 /// How the thumb-shape model is learned from observed photos: the same recipe for the committed
 /// model (`train-thumbs`) and for every leave-one-source-out refit (`eval`).

@@ -1,4 +1,5 @@
 import Foundation
+import SnapRateCore
 import HummingbirdWSClient
 import Logging
 import NIOCore
@@ -47,7 +48,7 @@ struct PacedStream {
         defer { if process.isRunning { process.terminate() } }
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(duration)
-        try await WebSocketClient.connect(url: ingestURL, configuration: token.webSocket(maxFrameSize: 8 << 20),
+        try await WebSocketClient.connect(url: ingestURL, configuration: token.webSocket(maxFrameSize: Defaults.maxMessageSize),
                                          tlsConfiguration: token.tls, logger: logger) { inbound, outbound, _ in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // Read the server's messages all along: the client answers the server's pings

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Rating
+import SnapRateCore
+import StreamRating
+import ThumbRating
 
 enum OutputFormat: String, ExpressibleByArgument {
     case jsonl
@@ -45,7 +47,7 @@ struct RecordWriter: Sendable {
             line.add("class", outcome.frameClass.thumb.rawValue)
             line.add("hands", outcome.frameClass.hands)
         case .summary(let source, let report, let elapsed):
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = elapsed.inSeconds
             line.add("type", "summary")
             line.add("source", source)
             line.add("frames", report.counters.framesDecoded)

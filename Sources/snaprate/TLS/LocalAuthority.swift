@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import RatingServer
+import SnapRateServer
 import SwiftASN1
 import X509
 

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Crypto
 import Foundation
-import RatingServer
+import SnapRateServer
 import X509
 
 struct TLSCommand: ParsableCommand {
