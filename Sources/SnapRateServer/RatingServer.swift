@@ -5,7 +5,6 @@ import Logging
 import MediaIngest
 import NIOCore
 import AnalyticsStore
-import SnapRateCore
 import ServiceLifecycle
 
 /// The live daemon: HTTP and WebSocket routes, ingest streams, the store writer (and, with a

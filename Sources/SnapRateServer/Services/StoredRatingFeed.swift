@@ -1,6 +1,5 @@
 import Logging
 import AnalyticsStore
-import SnapRateCore
 import ServiceLifecycle
 
 /// With a store that several nodes share, feeds the stored-ratings ring with every node's ratings

@@ -1,7 +1,6 @@
 import Foundation
 import NIOConcurrencyHelpers
 import RatingRing
-import SnapRateCore
 import ServiceLifecycle
 
 /// One running stream as the board knows it: its latest status, when it started and how fast it

@@ -4,8 +4,6 @@ import HandEngine
 import Logging
 import MediaIngest
 import SnapRateCore
-import StreamRating
-import ThumbRating
 
 struct AnalyzeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

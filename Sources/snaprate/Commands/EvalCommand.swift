@@ -4,7 +4,6 @@ import HandEngine
 import Logging
 import MediaIngest
 import SnapRateCore
-import StreamRating
 import ThumbRating
 
 struct EvalCommand: AsyncParsableCommand {

@@ -3,7 +3,6 @@ import HandEngine
 import Logging
 import MediaIngest
 import NIOConcurrencyHelpers
-import SnapRateCore
 import StreamRating
 import ThumbRating
 

@@ -1,6 +1,4 @@
 import ArgumentParser
-import SnapRateCore
-import StreamRating
 import ThumbRating
 
 /// The smoother's timings, for the commands that emit rating events.

@@ -2,8 +2,6 @@ import ArgumentParser
 import Foundation
 import HandEngine
 import Logging
-import SnapRateCore
-import StreamRating
 import ThumbRating
 
 /// `snaprate train-thumbs`: fits the thumb-shape model on a labelled photo set and writes it as the

@@ -1,7 +1,6 @@
 import Foundation
 import HandEngine
 import SnapRateCore
-import StreamRating
 import ThumbRating
 
 /// One photo under one picture variant, as a classifier judged it.

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
 import SnapRateCore
-import StreamRating
-import ThumbRating
 
 /// A data set laid out like `../shared/gestures`: photos in `images/{up,down,none}/`, clips
 /// `clips/NAME.webm` each with `clips/NAME.json` holding `expected_ratings`.

@@ -1,6 +1,5 @@
 import HandEngine
 import SnapRateCore
-import StreamRating
 import ThumbRating
 
 /// How the thumb-shape model is learned from observed photos: the same recipe for the committed
