@@ -2,7 +2,6 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import SnapRateCore
-import ThumbRating
 import AnalyticsStore
 import Testing
 import TestSupport
