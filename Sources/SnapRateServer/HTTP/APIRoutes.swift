@@ -54,12 +54,7 @@ struct APIRoutes {
             Self.response(RatingJSON.streams(board.active), type: "application/json")
         }
         router.get("/api/sessions") { request, _ in
-            var kiosk: KioskID?
-            if let name = request.uri.queryParameters.get("kiosk"), !name.isEmpty {
-                guard let valid = KioskID(name) else { throw HTTPError(.badRequest, message: "invalid kiosk id") }
-                kiosk = valid
-            }
-            let sessions = try await context.store.sessions(kiosk: kiosk)
+            let sessions = try await context.store.sessions(kiosk: Self.kiosk(request.uri.queryParameters.get("kiosk")))
             return Self.response(RatingJSON.sessions(sessions), type: "application/json")
         }
         router.get("/api/summary") { request, _ in
@@ -72,15 +67,18 @@ struct APIRoutes {
 
     private func ratings(for request: Request) async throws -> [RatingRecord] {
         let query = request.uri.queryParameters
-        var kiosk: KioskID?
-        if let name = query.get("kiosk"), !name.isEmpty {
-            guard let valid = KioskID(name) else { throw HTTPError(.badRequest, message: "invalid kiosk id") }
-            kiosk = valid
-        }
+        let kiosk = try Self.kiosk(query.get("kiosk"))
         let since = try Self.integer(query.get("since"), name: "since") ?? 0
         let limit = try Self.integer(query.get("limit"), name: "limit") ?? Int64(Self.defaultLimit)
         guard since >= 0, limit > 0 else { throw HTTPError(.badRequest, message: "since and limit must be positive") }
         return try await context.store.ratings(after: since, kiosk: kiosk, limit: Int(min(limit, Int64(Self.maxLimit))))
+    }
+
+    /// The `kiosk` query parameter: nil when absent or empty, 400 when not a valid id.
+    static func kiosk(_ text: String?) throws -> KioskID? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let kiosk = KioskID(text) else { throw HTTPError(.badRequest, message: "invalid kiosk id") }
+        return kiosk
     }
 
     static func integer(_ text: String?, name: String) throws -> Int64? {
