@@ -1,8 +1,8 @@
 import Foundation
 import HandEngine
 import SnapRateCore
+import StreamRating
 import ThumbRating
-import SnapRateCore
 
 /// What `snaprate serve` was asked to do.
 public struct ServerConfiguration: Sendable {
@@ -36,6 +36,9 @@ public struct ServerConfiguration: Sendable {
     public var limits = IngestLimits()
     /// How the stream's frame classes become ratings: the same settings as `analyze`'s.
     public var smoothing = RatingSmoother.Configuration()
+    /// Which pictures are searched for hands: by default, with no hand tracked, only as the scene
+    /// changes, the same as `analyze`'s.
+    public var detection = Detection.followingScene(SceneGate.Configuration())
     /// At most this many per-frame class messages per second go back to an ingesting kiosk.
     public var classMessagesPerSecond = 5.0
     /// How far behind real time a stream may fall before its decoder stops waiting for detection

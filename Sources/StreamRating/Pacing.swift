@@ -42,3 +42,19 @@ public enum Effort: Sendable {
         return lastBehind.map { time >= $0 && time - $0 < window } ?? false
     }
 }
+
+/// Which pictures are searched for hands.
+public enum Detection: Sendable, Equatable {
+    /// Every picture: what every stream did before the scene gate, kept for comparison.
+    case everyFrame
+    /// Every picture while a hand is tracked; with none, as a `SceneGate` with this
+    /// configuration decides.
+    case followingScene(SceneGate.Configuration)
+
+    var gate: SceneGate? {
+        switch self {
+        case .everyFrame: nil
+        case .followingScene(let configuration): SceneGate(configuration: configuration)
+        }
+    }
+}

@@ -7,8 +7,11 @@ public struct StreamReport: Sendable {
     /// Frames decoded (skipped ones included) and decode errors; the decoder's final count once
     /// the stream has ended.
     public var counters = DecodeCounters()
+    /// Frames searched for hands.
     public var framesDetected = 0
-    /// Frames decoded but never detected, because detection was behind a live stream.
+    /// Frames the scene gate passed without a search (no hand tracked, nothing new to look at).
+    public var framesUnsearched = 0
+    /// Frames decoded but never seen by detection at all, because it was behind a live stream.
     public var framesSkipped = 0
     public var ratings: [RatingEvent] = []
     public var firstTime: Double?
@@ -22,21 +25,21 @@ public struct StreamReport: Sendable {
     /// Media seconds from the first frame to the end of the last.
     public var duration: Double { firstTime.map { endTime - $0 } ?? 0 }
 
-    mutating func add(_ outcome: FrameOutcome, frame: Frame, skipped: Int) {
-        if firstTime == nil { firstTime = frame.time }
-        endTime = max(endTime, frame.time + (frame.duration ?? 0))
+    mutating func add(_ outcome: FrameOutcome, duration: Double?, skipped: Int) {
+        if firstTime == nil { firstTime = outcome.time }
+        endTime = max(endTime, outcome.time + (duration ?? 0))
         detectionSeconds += outcome.detectionSeconds
-        framesDetected += 1
+        if outcome.searched { framesDetected += 1 } else { framesUnsearched += 1 }
         framesSkipped += skipped
         counters.framesDecoded += 1 + skipped
         if let rating = outcome.rating { ratings.append(rating) }
     }
 }
 
-/// One frame after detection, as observers see it.
-public struct DetectedFrame: Sendable {
+/// One frame after the pipeline, searched for hands or not (`outcome.searched`), as observers see it.
+public struct RatedFrame: Sendable {
     public var outcome: FrameOutcome
-    /// Frames decoded since the previous one and never detected.
+    /// Frames decoded since the previous one and never seen by detection (a live stream behind).
     public var framesSkipped: Int
     /// How long the driver waited for this frame from the decoder.
     public var decodeWait: Duration
@@ -47,9 +50,9 @@ public struct DetectedFrame: Sendable {
 /// Told about a stream as the driver runs it: output lines, metrics, status, ratings published.
 public protocol StreamObserver: Sendable {
     func streamOpened(_ info: StreamInfo) async
-    /// After each detected frame, with the report so far; a frame that completed a rating carries
-    /// it in `frame.outcome.rating`.
-    func frameDetected(_ frame: DetectedFrame, report: StreamReport) async
+    /// After each frame through the pipeline, with the report so far; a frame that completed a
+    /// rating carries it in `frame.outcome.rating`.
+    func frameRated(_ frame: RatedFrame, report: StreamReport) async
 }
 
 extension StreamObserver {
@@ -66,7 +69,7 @@ public struct StreamObservers: StreamObserver {
         for observer in observers { await observer.streamOpened(info) }
     }
 
-    public func frameDetected(_ frame: DetectedFrame, report: StreamReport) async {
-        for observer in observers { await observer.frameDetected(frame, report: report) }
+    public func frameRated(_ frame: RatedFrame, report: StreamReport) async {
+        for observer in observers { await observer.frameRated(frame, report: report) }
     }
 }

@@ -71,6 +71,8 @@ struct HandsCommand: AsyncParsableCommand {
                 let image = RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels)
                 let hands = tracker.process(image)
                 Console.out(Self.line(source: path, time: frame.time, image: image, hands: hands))
+            case .picture:
+                break  // not asked for: the default handover is frames
             case .finished(let counters):
                 if let reason = counters.endedEarly {
                     Console.warning("\(path): input ended early (\(reason))")

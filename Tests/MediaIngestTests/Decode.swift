@@ -26,6 +26,7 @@ struct DecodedClip {
             switch event {
             case .opened(let info): clip = DecodedClip(info: info)
             case .frame(let frame): clip?.add(frame)
+            case .picture: break  // frames were asked for
             case .finished(let counters): clip?.counters = counters
             }
         }

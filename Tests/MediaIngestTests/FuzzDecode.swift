@@ -70,6 +70,8 @@ enum FuzzDecode {
                 case .frame(let frame):
                     if let problem = check(frame, options: options) { return .broken(problem) }
                     count += 1
+                case .picture:
+                    return .broken("a picture, though frames were asked for")
                 case .finished(let counters):
                     finished = true
                     endedEarly = counters.endedEarly

@@ -21,7 +21,7 @@ import TestSupport
                 if perFrame > 0 { try await Task.sleep(for: .seconds(perFrame)) }
             case .finished(let counters):
                 decoded = counters.framesDecoded
-            case .opened:
+            case .opened, .picture:
                 break
             }
         }

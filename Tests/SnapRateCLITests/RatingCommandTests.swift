@@ -26,7 +26,7 @@ import TestSupport
         let run = try SnapRateRun(["analyze", "--models", "lite", "--frames", "--format", "csv", clip])
         #expect(run.status == 0)
         let rows = run.stdoutLines
-        #expect(rows.first == "type,source,time,rating,confidence,class,hands,frames,decode_errors,duration,codec,width,height,fps")
+        #expect(rows.first == "type,source,time,rating,confidence,class,hands,frames,searched,decode_errors,duration,codec,width,height,fps")
         let frames = rows.filter { $0.hasPrefix("frame,") }
         #expect(frames.count == 154)
         let classes = Set(frames.map { $0.split(separator: ",", omittingEmptySubsequences: false)[5] })

@@ -19,7 +19,7 @@ import ThumbRating
 
         func streamOpened(_ info: StreamInfo) async { seen.withLockedValue { $0.opened += 1 } }
 
-        func frameDetected(_ frame: DetectedFrame, report: StreamReport) async {
+        func frameRated(_ frame: RatedFrame, report: StreamReport) async {
             seen.withLockedValue { seen in
                 seen.frames += 1
                 if let rating = frame.outcome.rating { seen.ratings.append(rating) }
@@ -42,7 +42,7 @@ import ThumbRating
     func everyFrameOfAFileIsDetectedAndTheObserverSeesWhatTheReportSays() async throws {
         let clip = try TestData.requireGestures().appendingPathComponent("clips/nvpr_down_up_down.webm").path
         let recorder = Recorder()
-        let report = await StreamDriver(logger: Self.logger).run(
+        let report = await StreamDriver(configuration: .init(detection: .everyFrame), logger: Self.logger).run(
             source: try FileDescriptorSource(path: clip), pipeline: try RatingPipeline(variant: .lite, logger: Self.logger),
             observer: recorder)
         #expect(report.failure == nil)
@@ -60,10 +60,52 @@ import ThumbRating
         let blank: @Sendable (RGBImage) -> RGBImage = { picture in
             RGBImage(width: picture.width, height: picture.height, pixels: [UInt8](repeating: 0, count: picture.pixels.count))
         }
-        let report = await StreamDriver(configuration: .init(adjustPicture: blank), logger: Self.logger).run(
+        let report = await StreamDriver(configuration: .init(detection: .everyFrame, adjustPicture: blank),
+                                        logger: Self.logger).run(
             source: try FileDescriptorSource(path: clip), pipeline: try RatingPipeline(variant: .lite, logger: Self.logger))
         #expect(report.failure == nil && report.framesDetected == 154)
         #expect(report.ratings.isEmpty)
+    }
+
+    @Test(.enabled(if: TestData.runGestureTests))
+    func theSceneGateSearchesAPictureThatNeverChangesOncePerHeartbeat() async throws {
+        let clip = try TestData.requireGestures().appendingPathComponent("clips/nvpr_down_up_down.webm").path
+        let blank: @Sendable (RGBImage) -> RGBImage = { picture in
+            RGBImage(width: picture.width, height: picture.height, pixels: [UInt8](repeating: 40, count: picture.pixels.count))
+        }
+        let gate = SceneGate.Configuration()
+        let recorder = Recorder()
+        let report = await StreamDriver(configuration: .init(detection: .followingScene(gate), adjustPicture: blank),
+                                        logger: Self.logger).run(
+            source: try FileDescriptorSource(path: clip), pipeline: try RatingPipeline(variant: .lite, logger: Self.logger),
+            observer: recorder)
+        #expect(report.failure == nil)
+        // A stream's start counts as a change: its first second is searched at the paced rate
+        // (0, 0.1, ... 0.9 s), then the 5.1 s clip has one heartbeat (4.9 s).
+        #expect(report.framesDetected == 11)
+        #expect(report.framesDetected + report.framesUnsearched == 154)
+        // Every frame still reaches the observers, searched or not.
+        #expect(recorder.seen.withLockedValue { $0.frames } == 154)
+    }
+
+    @Test(.enabled(if: TestData.runGestureTests))
+    func theSceneGateKeepsEveryRatingOfTheSharedClips() async throws {
+        let clips = try TestData.requireGestures().appendingPathComponent("clips")
+        let names = try FileManager.default.contentsOfDirectory(atPath: clips.path).filter { $0.hasSuffix(".webm") }.sorted()
+        #expect(names.count == 8)
+        for name in names {
+            let path = clips.appendingPathComponent(name).path
+            func run(_ detection: Detection) async throws -> StreamReport {
+                await StreamDriver(configuration: .init(detection: detection), logger: Self.logger).run(
+                    source: try FileDescriptorSource(path: path), pipeline: try RatingPipeline(variant: .lite, logger: Self.logger))
+            }
+            let everyFrame = try await run(.everyFrame), gated = try await run(.followingScene(SceneGate.Configuration()))
+            #expect(gated.ratings.map(\.rating) == everyFrame.ratings.map(\.rating), "\(name)")
+            for (late, early) in zip(gated.ratings, everyFrame.ratings) {
+                #expect(late.time - early.time <= 0.3 && late.time >= early.time - 0.3, "\(name): \(early.time) → \(late.time)")
+            }
+            #expect(gated.framesDetected + gated.framesUnsearched == everyFrame.framesDetected, "\(name)")
+        }
     }
 
     @Test func whatTheDecoderThrowsIsTheReportsFailure() async throws {

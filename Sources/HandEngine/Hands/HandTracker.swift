@@ -48,6 +48,9 @@ public final class HandTracker {
         self.init(models: .own(own), options: options, logger: logger)
     }
 
+    /// Whether a hand found in the last picture will be followed into the next (video mode).
+    public var isTracking: Bool { !trackedROIs.isEmpty }
+
     /// Forgets tracked hands (a new scene or stream).
     public func reset() {
         trackedROIs = []

@@ -7,7 +7,20 @@ import SnapRateCore
 public enum DecodeEvent: Sendable {
     case opened(StreamInfo)
     case frame(Frame)
+    /// A picture not converted yet (`DecodedFrames.Handover.pictures`).
+    case picture(DecodedPicture)
     case finished(DecodeCounters)
+}
+
+extension DecodedFrames {
+    /// What the consumer is handed for each picture.
+    public enum Handover: Sendable {
+        /// `.frame` events, converted to the options' pixel format.
+        case frames
+        /// `.picture` events, as decoded: the consumer looks at each (its luma, say) and converts
+        /// only those it uses, with `Iterator.frame(from:)`.
+        case pictures
+    }
 }
 
 /// How decoded frames reach a consumer that is slower than the decoder.
@@ -36,14 +49,17 @@ public struct DecodedFrames: AsyncSequence, Sendable {
     private let options: DecodeOptions
     private let lookahead: Int
     private let delivery: FrameDelivery
+    private let handover: Handover
     private let logger: Logger
 
     public init(source: ByteSource, options: DecodeOptions = DecodeOptions(), lookahead: Int = 2,
-                delivery: FrameDelivery = .everyFrame, logger: Logger = Logger(label: "snaprate.decode")) {
+                delivery: FrameDelivery = .everyFrame, handover: Handover = .frames,
+                logger: Logger = Logger(label: "snaprate.decode")) {
         self.source = source
         self.options = options
         self.lookahead = Swift.max(1, lookahead)
         self.delivery = delivery
+        self.handover = handover
         self.logger = logger
     }
 
@@ -51,17 +67,23 @@ public struct DecodedFrames: AsyncSequence, Sendable {
         let mailbox = FrameMailbox()
         let stop = StopFlag()
         let source = source, options = options, logger = logger, delivery = delivery, lookahead = lookahead
+        let handover = handover
         let thread = Thread {
             do {
                 let decoder = try MediaDecoder(source: source, options: options, logger: logger)
                 mailbox.put(.event(.opened(decoder.info)))
-                switch delivery {
-                case .everyFrame:
+                switch (delivery, handover) {
+                case (.everyFrame, .frames):
                     while !stop.isSet, let frame = try decoder.nextFrame() {
                         guard mailbox.waitForRoom(limit: lookahead) else { break }
                         mailbox.put(.event(.frame(frame)))
                     }
-                case .live(let maxLag):
+                case (.everyFrame, .pictures):
+                    while !stop.isSet, let picture = try decoder.nextPicture() {
+                        guard mailbox.waitForRoom(limit: lookahead) else { break }
+                        mailbox.put(.picture(picture))
+                    }
+                case (.live(let maxLag), _):
                     // Pictures, converted by the consumer when it takes them (`DecodedPicture`).
                     var clock = RealTimeReference()
                     while !stop.isSet, let picture = try decoder.nextPicture() {
@@ -87,7 +109,7 @@ public struct DecodedFrames: AsyncSequence, Sendable {
         thread.start()
         return Iterator(mailbox: mailbox, ending: IterationEnd(mailbox: mailbox, stop: stop, source: source),
                         converter: FrameConverter(format: options.pixelFormat, outputSize: options.outputSize),
-                        format: options.pixelFormat, logger: logger)
+                        format: options.pixelFormat, handover: handover, logger: logger)
     }
 
     public struct Iterator: AsyncIteratorProtocol {
@@ -96,14 +118,17 @@ public struct DecodedFrames: AsyncSequence, Sendable {
         /// Converts the pictures live delivery hands over, on the consumer's side.
         let converter: FrameConverter
         let format: PixelFormat
+        let handover: Handover
         let logger: Logger
         private var refusedPictures = 0
 
-        init(mailbox: FrameMailbox, ending: IterationEnd, converter: FrameConverter, format: PixelFormat, logger: Logger) {
+        init(mailbox: FrameMailbox, ending: IterationEnd, converter: FrameConverter, format: PixelFormat,
+             handover: Handover, logger: Logger) {
             self.mailbox = mailbox
             self.ending = ending
             self.converter = converter
             self.format = format
+            self.handover = handover
             self.logger = logger
         }
 
@@ -121,14 +146,22 @@ public struct DecodedFrames: AsyncSequence, Sendable {
                 case .event(let event):
                     return event
                 case .picture(let picture):
-                    if let frame = picture.frame(converter: converter, format: format) { return .frame(frame) }
-                    // Logged as the decoder logs the frames it cannot convert itself.
-                    refusedPictures += 1
-                    logger.warning("decode error, skipped", metadata: [
-                        "source": "\(ending.source.name)", "stage": "convert", "error": "libswscale refused the picture",
-                    ])
+                    if handover == .pictures { return .picture(picture) }
+                    if let frame = frame(from: picture) { return .frame(frame) }
                 }
             }
+            return nil
+        }
+
+        /// A picture this iterator handed over, converted to the options' pixel format; nil (and
+        /// counted as a decode error) when libswscale refuses it.
+        public mutating func frame(from picture: DecodedPicture) -> Frame? {
+            if let frame = picture.frame(converter: converter, format: format) { return frame }
+            // Logged as the decoder logs the frames it cannot convert itself.
+            refusedPictures += 1
+            logger.warning("decode error, skipped", metadata: [
+                "source": "\(ending.source.name)", "stage": "convert", "error": "libswscale refused the picture",
+            ])
             return nil
         }
     }

@@ -82,7 +82,7 @@ struct KioskEcho: StreamObserver {
     let outbound: WebSocketOutboundWriter
     let throttle: ClassThrottle
 
-    func frameDetected(_ frame: DetectedFrame, report: StreamReport) async {
+    func frameRated(_ frame: RatedFrame, report: StreamReport) async {
         guard throttle.admit() else { return }
         let frameClass = frame.outcome.frameClass
         try? await outbound.write(.text(PushMessage.frameClass(frameClass.thumb.rawValue, hands: frameClass.hands,

@@ -7,11 +7,12 @@ import NIOConcurrencyHelpers
 import SnapRateCore
 import StreamRating
 
-/// A live stream's frames in the metrics: decoded, detected and skipped per kiosk, and how long
-/// decoding and detection took.
+/// A live stream's frames in the metrics: decoded, detected, unsearched and skipped per kiosk, and
+/// how long decoding and detection took.
 struct StreamMetricsObserver: StreamObserver {
     let decoded: Counter
     let detected: Counter
+    let unsearched: Counter
     let skipped: Counter
     let metrics: ServerMetrics
     let logger: Logger
@@ -19,6 +20,7 @@ struct StreamMetricsObserver: StreamObserver {
     init(metrics: ServerMetrics, kiosk: KioskID, logger: Logger) {
         decoded = metrics.framesDecoded(kiosk: kiosk)
         detected = metrics.framesDetected(kiosk: kiosk)
+        unsearched = metrics.framesUnsearched(kiosk: kiosk)
         skipped = metrics.framesSkipped(kiosk: kiosk)
         self.metrics = metrics
         self.logger = logger
@@ -28,10 +30,11 @@ struct StreamMetricsObserver: StreamObserver {
         logger.info("stream opened", metadata: ["codec": "\(info.codec)", "width": "\(info.width)", "height": "\(info.height)"])
     }
 
-    func frameDetected(_ frame: DetectedFrame, report: StreamReport) async {
+    func frameRated(_ frame: RatedFrame, report: StreamReport) async {
         metrics.decodeLatency.recordInterval(frame.decodeWait)
         decoded.increment(by: 1 + frame.framesSkipped)
         if frame.framesSkipped > 0 { skipped.increment(by: frame.framesSkipped) }
+        guard frame.outcome.searched else { return unsearched.increment() }
         detected.increment()
         metrics.detectLatency.recordSeconds(frame.outcome.detectionSeconds)
     }
@@ -45,7 +48,7 @@ struct RatingPublisher: StreamObserver {
     let session: UUID
     var published: @Sendable (RatingRecord) async -> Void = { _ in }
 
-    func frameDetected(_ frame: DetectedFrame, report: StreamReport) async {
+    func frameRated(_ frame: RatedFrame, report: StreamReport) async {
         guard let event = frame.outcome.rating else { return }
         let configuration = context.configuration
         let record = RatingRecord(
@@ -75,7 +78,7 @@ final class StreamStatusReporter: StreamObserver {
         self.session = session
     }
 
-    func frameDetected(_ frame: DetectedFrame, report: StreamReport) async {
+    func frameRated(_ frame: RatedFrame, report: StreamReport) async {
         let due = last.withLockedValue { last in
             guard last.duration(to: .now) >= Self.interval else { return false }
             last = .now

@@ -68,7 +68,7 @@ struct StreamRunner: Sendable {
         let driver = StreamDriver(configuration: .init(
             decode: DecodeOptions(maxDimension: configuration.limits.maxDimension, framePool: context.framePool),
             pacing: .live(maxLag: configuration.maxLag), effort: .reducedWhileBehind(window: 1),
-            executor: context.detection), logger: logger)
+            detection: configuration.detection, executor: context.detection), logger: logger)
         let observers = StreamObservers([
             StreamMetricsObserver(metrics: context.metrics, kiosk: kiosk, logger: logger),
             RatingPublisher(context: context, kiosk: kiosk, session: session, published: published),

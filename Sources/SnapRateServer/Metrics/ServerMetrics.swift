@@ -40,6 +40,12 @@ final class ServerMetrics: Sendable {
         Counter(label: "snaprate_frames_detected_total", dimensions: [("kiosk", kiosk.value)])
     }
 
+    /// Decoded and passed without a hand search: none was tracked and the scene gave no reason
+    /// to look (`SceneGate`).
+    func framesUnsearched(kiosk: KioskID) -> Counter {
+        Counter(label: "snaprate_frames_unsearched_total", dimensions: [("kiosk", kiosk.value)])
+    }
+
     /// Decoded but not detected: the stream was behind real time (`Pacing.live`).
     func framesSkipped(kiosk: KioskID) -> Counter {
         Counter(label: "snaprate_frames_skipped_total", dimensions: [("kiosk", kiosk.value)])

@@ -15,8 +15,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
         with --frames also every frame's class:
           {"type":"frame","source":...,"time":s,"class":"up"|"down"|"none","hands":n}
         then the summary:
-          {"type":"summary","source":...,"frames":N,"decode_errors":E,"duration":s,"codec":...,"width":W,"height":H,"fps":F}
-        where fps is processing speed. A source that cannot be read gets a one-line error on stderr;
+          {"type":"summary","source":...,"frames":N,"searched":S,"decode_errors":E,"duration":s,"codec":...,"width":W,"height":H,"fps":F}
+        where S is how many frames were searched for hands (all of them with --detect every-frame) and
+        fps is processing speed. A source that cannot be read gets a one-line error on stderr;
         the others are still analysed, and the exit status is 1.
         """
     )
@@ -34,6 +35,8 @@ struct AnalyzeCommand: AsyncParsableCommand {
 
     @OptionGroup var smoothing: SmoothingOptions
 
+    @OptionGroup var detection: DetectionOptions
+
     @Option(help: "Refuse videos wider or taller than this many pixels.")
     var maxDimension = Defaults.maxDimension
 
@@ -49,7 +52,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
         let writer = RecordWriter(format: format)
         writer.writeHeader()
         let analysis = FileAnalysis(variant: models.variant, models: models.directory, smoothing: smoothing.configuration,
-                                    maxDimension: maxDimension, frames: frames, writer: writer, logger: logger)
+                                    detection: detection.detection, maxDimension: maxDimension, frames: frames, writer: writer, logger: logger)
         let failed: Int
         if jobs <= 1 || paths.count == 1 || paths.contains("-") {
             failed = await analyzeInTurn(analysis)

@@ -40,6 +40,8 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "With --robustness, exit with status 1 when any variant's macro-F1 is below this.")
     var minVariantF1: Double?
 
+    @OptionGroup var detection: DetectionOptions
+
     @Flag(help: "List every photo classified wrongly and every clip that did not match.")
     var listErrors = false
 
@@ -50,7 +52,8 @@ struct EvalCommand: AsyncParsableCommand {
         let logger = Logger(label: "snaprate.eval")
         try models.requireFiles()
         let dataSet = try GestureDataSet(root: URL(fileURLWithPath: directory, isDirectory: true))
-        let evaluator = Evaluator(variant: models.variant, models: models.directory, logger: logger)
+        let evaluator = Evaluator(variant: models.variant, models: models.directory, detection: detection.detection,
+                                  logger: logger)
         let variants = !onlyVariants.isEmpty ? [.asIs] + onlyVariants.filter { $0 != .asIs }
             : (robustness ? PictureVariant.allCases : [.asIs])
         let observations = try await evaluator.observePhotos(dataSet.photos, variants: variants)

@@ -11,6 +11,7 @@ struct FileAnalysis: Sendable {
     let variant: ModelVariant
     let models: ModelDirectory
     let smoothing: RatingSmoother.Configuration
+    let detection: Detection
     let maxDimension: Int
     let frames: Bool
     let writer: RecordWriter
@@ -32,7 +33,8 @@ struct FileAnalysis: Sendable {
             let name = source.name, writer = writer, frames = frames
             let clock = ContinuousClock()
             let start = clock.now
-            let driver = StreamDriver(configuration: .init(decode: DecodeOptions(maxDimension: maxDimension)), logger: logger)
+            let driver = StreamDriver(configuration: .init(decode: DecodeOptions(maxDimension: maxDimension),
+                                                           detection: detection), logger: logger)
             let report = await driver.run(source: source, pipeline: pipeline,
                                           observer: OutputLines(source: name, writer: writer, frames: frames, output: output))
             if let failure = report.failure { throw failure }
@@ -54,7 +56,7 @@ struct FileAnalysis: Sendable {
         let frames: Bool
         let output: @Sendable (String) -> Void
 
-        func frameDetected(_ frame: DetectedFrame, report: StreamReport) async {
+        func frameRated(_ frame: RatedFrame, report: StreamReport) async {
             if frames { output(writer.line(.frame(source: source, outcome: frame.outcome))) }
             if let rating = frame.outcome.rating { output(writer.line(.rating(source: source, event: rating))) }
         }

@@ -92,6 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var smoothing: SmoothingOptions
 
+    @OptionGroup var detection: DetectionOptions
+
     @OptionGroup var global: GlobalOptions
 
     mutating func run() async throws {
@@ -177,6 +179,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxMessageSize = limits.maxMessageSize
         configuration.limits = ingestLimits
         configuration.smoothing = smoothing.configuration
+        configuration.detection = detection.detection
         configuration.maxLag = maxLag
         configuration.detectionThreads = detectionThreads
         configuration.pages = pageAssets

@@ -32,6 +32,8 @@ struct Evaluator: Sendable {
 
     let variant: ModelVariant
     let models: ModelDirectory
+    /// Which clip pictures are searched: the clips are rated as `analyze` rates them.
+    var detection = Detection.followingScene(SceneGate.Configuration())
     let logger: Logger
     var workers = 2
 
@@ -66,7 +68,8 @@ struct Evaluator: Sendable {
                 let pipeline = RatingPipeline(tracker: tracker, classifier: classifier(clip))
                 do {
                     let source = try FileDescriptorSource(path: clip.path)
-                    let driver = StreamDriver(configuration: .init(adjustPicture: pictureVariant.adjustment), logger: logger)
+                    let driver = StreamDriver(configuration: .init(detection: detection, adjustPicture: pictureVariant.adjustment),
+                                              logger: logger)
                     let report = await driver.run(source: source, pipeline: pipeline)
                     if let failure = report.failure { throw failure }
                     results.append(ClipResult(clip: clip, variant: pictureVariant, got: report.ratings.map(\.rating), error: nil))

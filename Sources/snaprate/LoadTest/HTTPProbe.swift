@@ -1,4 +1,5 @@
 import Foundation
+import SnapRateCore
 
 /// The load test's reads of the server's HTTP API.
 struct HTTPProbe: Sendable {
@@ -29,16 +30,30 @@ struct HTTPProbe: Sendable {
         return (object?["latest_seq"] as? NSNumber)?.int64Value ?? 0
     }
 
-    /// Every stored sequence number after `sequence`.
-    func sequences(after sequence: Int64) async throws -> [Int64] {
-        var result: [Int64] = []
+    /// A stored rating, as much of it as the load test checks.
+    struct StoredRating {
+        var sequence: Int64
+        var kiosk: String
+        var rating: Rating
+        var time: Double
+    }
+
+    /// Every rating stored after `sequence`.
+    func ratings(after sequence: Int64) async throws -> [StoredRating] {
+        var result: [StoredRating] = []
         var last = sequence
         while true {
             let object = try JSONSerialization.jsonObject(with: try await get("/api/ratings?since=\(last)&limit=10000")) as? [String: Any]
-            let page = (object?["ratings"] as? [[String: Any]] ?? []).compactMap { ($0["seq"] as? NSNumber)?.int64Value }
+            let rows = object?["ratings"] as? [[String: Any]] ?? []
+            let page = rows.compactMap { row -> StoredRating? in
+                guard let sequence = (row["seq"] as? NSNumber)?.int64Value, let kiosk = row["kiosk"] as? String,
+                      let rating = (row["rating"] as? String).flatMap(Rating.init(rawValue:)),
+                      let time = (row["time"] as? NSNumber)?.doubleValue else { return nil }
+                return StoredRating(sequence: sequence, kiosk: kiosk, rating: rating, time: time)
+            }
             result += page
-            guard let tail = page.last, page.count == 10000 else { break }
-            last = tail
+            guard let tail = page.last, rows.count == 10000 else { break }
+            last = tail.sequence
         }
         return result
     }

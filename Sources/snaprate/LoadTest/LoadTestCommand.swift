@@ -8,11 +8,20 @@ struct LoadTestCommand: AsyncParsableCommand {
         commandName: "loadtest",
         abstract: "Drive a running `snaprate serve` with live streams and subscribers, and report what it sustained.",
         discussion: """
-        Each stream is ffmpeg replaying CLIP at real-time pace, looped, into WS /ingest/load-N. Each \
+        Each stream is ffmpeg replaying a clip at real-time pace, looped, into WS /ingest/load-N: \
+        --clip FILE:COUNT gives COUNT streams that clip, and may be given more than once (a venue: \
+        --clip empty.webm:42 --clip thumbs.webm:6); a single --clip FILE gives --streams streams. Each \
         subscriber listens on WS /ws from the sequence number current at the start. After --duration \
         seconds the streams end; the report (a table, or JSON with --json) gives, from the server's \
-        /metrics and the subscribers: detection and decode rate per stream, frames skipped, push latency \
-        (frame that completed the hold → subscriber), lost events, the server's peak RSS and CPU.
+        /metrics and the subscribers: detection and decode rate per stream, streams decoding in real \
+        time, frames skipped, push latency (frame that completed the hold → subscriber), lost events, \
+        the server's peak RSS and CPU.
+
+        Then each clip, looped as its streams replayed it, is rated here with every frame searched \
+        (--models must be the server's): the ratings expected. Each stream's stored ratings are \
+        matched against them up to 0.3 s of media time before the last the server rated, and the \
+        report gives ratings expected, detected (matched, plus any extra), missing, extra, and how \
+        much later than expected they came (p50, p99, max).
 
         Against a server with access tokens, --token (or SNAPRATE_TOKEN) gives one with the scopes \
         ingest, subscribe and admin, sent as `Authorization: Bearer` on every request and upgrade.
@@ -22,10 +31,11 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "The server's base URL.")
     var url = "http://127.0.0.1:8080"
 
-    @Option(help: "The WebM clip each stream replays.")
-    var clip: String
+    @Option(name: .customLong("clip"), help: ArgumentHelp("A WebM clip to replay, and on how many streams (repeatable).",
+                                                          valueName: "file[:count]"))
+    var clips: [ClipShare]
 
-    @Option(help: "Concurrent live streams.")
+    @Option(help: "Concurrent live streams, for a single --clip given without a count.")
     var streams = 16
 
     @Option(help: "Concurrent WebSocket subscribers.")
@@ -37,7 +47,7 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Seconds at the start left out of the rates (model loading, first keyframes).")
     var warmup = 10.0
 
-    @Option(help: "Detection rate a stream must keep to count as sustained.")
+    @Option(help: "Frames a second a stream must have rated (searched or passed by the scene gate) to count as sustained.")
     var minimumRate = 10.0
 
     @Option(help: "The ffmpeg that paces the streams.")
@@ -45,6 +55,8 @@ struct LoadTestCommand: AsyncParsableCommand {
 
     @Flag(help: "Print the report as one JSON object.")
     var json = false
+
+    @OptionGroup var models: ModelOptions
 
     @Option(help: ArgumentHelp("Bearer token for a server with access control (scopes ingest, subscribe and admin; default: $SNAPRATE_TOKEN).",
                                valueName: "token"))
@@ -55,11 +67,13 @@ struct LoadTestCommand: AsyncParsableCommand {
     var authorityFile: String?
 
     mutating func run() async throws {
-        guard FileManager.default.isReadableFile(atPath: clip) else {
-            Console.error("cannot read clip \(clip)")
+        for share in clips where !FileManager.default.isReadableFile(atPath: share.path) {
+            Console.error("cannot read clip \(share.path)")
             throw ExitCode(1)
         }
-        guard streams >= 0, subscribers >= 0, duration > warmup, warmup >= 0 else {
+        let streamClips = try ClipShare.streams(clips, streams: streams)
+        try models.requireFiles()
+        guard subscribers >= 0, duration > warmup, warmup >= 0 else {
             Console.error("need streams ≥ 0, subscribers ≥ 0 and duration > warmup ≥ 0")
             throw ExitCode(2)
         }
@@ -80,9 +94,13 @@ struct LoadTestCommand: AsyncParsableCommand {
         let startSequence = try await http.latestSequence()
         let baseline = try await http.metrics()
         let records = (0..<subscribers).map { _ in SubscriberRecord() }
-        let clip = clip, duration = duration, ffmpeg = ffmpeg, streams = streams, warmup = warmup
+        let duration = duration, ffmpeg = ffmpeg, warmup = warmup
+        let pacedStreams = streamClips.enumerated().map { index, clip in
+            PacedStream(clip: clip, ingestURL: "\(webSocketBase)/ingest/load-\(index)", token: bearer, duration: duration,
+                        ffmpeg: ffmpeg, logger: logger)
+        }
 
-        let report = try await withThrowingTaskGroup(of: String?.self) { group -> LoadReport in
+        var report = try await withThrowingTaskGroup(of: String?.self) { group -> LoadReport in
             // Subscribers first, in batches, so they are all listening before the first rating.
             let subscriberTasks = Task {
                 await withTaskGroup(of: Void.self) { subscribersGroup in
@@ -95,9 +113,7 @@ struct LoadTestCommand: AsyncParsableCommand {
                 }
             }
             try await Task.sleep(for: .seconds(Double(subscribers) / 1000 + 1))
-            for index in 0..<streams {
-                let stream = PacedStream(clip: clip, ingestURL: "\(webSocketBase)/ingest/load-\(index)",
-                                         token: bearer, duration: duration, ffmpeg: ffmpeg, logger: logger)
+            for stream in pacedStreams {
                 group.addTask { await stream.run() }
             }
             var sampler = ServerSampler(probe: http)
@@ -117,11 +133,38 @@ struct LoadTestCommand: AsyncParsableCommand {
             try await Task.sleep(for: .seconds(2))
             subscriberTasks.cancel()
             await subscriberTasks.value
-            let stored = try await http.sequences(after: startSequence)
-            return LoadReport(streams: streams, subscribers: records.count, duration: duration, minimumRate: minimumRate,
+            let stored = try await http.ratings(after: startSequence)
+            return LoadReport(streams: streamClips.count, subscribers: records.count, duration: duration, minimumRate: minimumRate,
                               baseline: baseline, first: first, last: last, peakRSS: sampler.peakRSS, settled: settled,
-                              stored: stored, records: records.map(\.snapshot), streamFailures: streamFailures)
+                              stored: stored.map(\.sequence), records: records.map(\.snapshot), streamFailures: streamFailures)
         }
+        let ends = pacedStreams.map { $0.lastMediaTime.withLockedValue { $0 } }
+        let expected = try await expectedRatings(streamClips: streamClips, ends: ends, logger: logger)
+        let stored = try await http.ratings(after: startSequence)
+        report.compare(streamClips: streamClips, expected: expected, stored: stored, ends: ends)
         print(json ? report.json : report.table)
+    }
+
+    /// Each clip's expected ratings, looped for as long as its longest stream ran, two clips at a
+    /// time (the server is idle by now).
+    private func expectedRatings(streamClips: [String], ends: [Double], logger: Logger) async throws -> [String: ExpectedRatings.Clip] {
+        var seconds: [String: Double] = [:]
+        for (clip, end) in zip(streamClips, ends) { seconds[clip] = max(seconds[clip] ?? 0, end + 1) }
+        let rater = ExpectedRatings(variant: models.variant, models: models.directory, ffmpeg: ffmpeg, logger: logger)
+        return try await withThrowingTaskGroup(of: (String, ExpectedRatings.Clip).self) { group in
+            var pending = seconds.sorted { $0.key < $1.key }[...]
+            var result: [String: ExpectedRatings.Clip] = [:]
+            func startNext() {
+                guard let (clip, length) = pending.popFirst() else { return }
+                group.addTask { (clip, try await rater.rate(clip: clip, seconds: length)) }
+            }
+            startNext()
+            startNext()
+            for try await (clip, rated) in group {
+                result[clip] = rated
+                startNext()
+            }
+            return result
+        }
     }
 }

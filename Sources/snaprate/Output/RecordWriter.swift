@@ -20,7 +20,7 @@ enum Record {
 struct RecordWriter: Sendable {
     let format: OutputFormat
     private static let columns = ["type", "source", "time", "rating", "confidence", "class", "hands",
-                                  "frames", "decode_errors", "duration", "codec", "width", "height", "fps"]
+                                  "frames", "searched", "decode_errors", "duration", "codec", "width", "height", "fps"]
 
     func writeHeader() {
         if format == .csv { Console.out(Self.columns.joined(separator: ",")) }
@@ -51,6 +51,7 @@ struct RecordWriter: Sendable {
             line.add("type", "summary")
             line.add("source", source)
             line.add("frames", report.counters.framesDecoded)
+            line.add("searched", report.framesDetected)
             line.add("decode_errors", report.counters.decodeErrors)
             line.add("duration", report.duration)
             line.add("codec", report.info?.codec ?? "")
