@@ -1,7 +1,12 @@
 #!/usr/bin/env bash
-# `snaprate analyze` against MediaPipe Hands in Python on the shared clips, in the same run.
-# Prints frames per second (wall, and per CPU second) for both and the ratio, and SnapRate's own
-# accuracy on the set (`snaprate eval`). MediaPipe runs from a venv made here on first use.
+# `snaprate analyze --jobs 1` against MediaPipe Hands in Python, like against like: the same clips,
+# the same model variant (lite against model complexity 0, full against 1), one after the other in
+# the same run, measured in frames per CPU second. SnapRate runs twice: its default (the scene gate)
+# and `--detect every-frame` (every picture searched, as MediaPipe does).
+#
+# On the shared clips, then on an idle clip (an empty booth, `make-venue-clips.sh`'s empty.webm; made
+# here on first use). Prints SnapRate's own accuracy on the set (`snaprate eval`) at the end.
+# MediaPipe runs from a venv made here on first use.
 #
 # Usage: [MODELS=lite|full] Benchmarks/run-analyze-vs-mediapipe.sh [GESTURES_DIR]
 #        (default: lite models, ../shared/gestures)
@@ -9,6 +14,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 gestures=${1:-$root/../shared/gestures}
 models=${MODELS:-lite}
+complexity=$([ "$models" = full ] && echo 1 || echo 0)
 venv=${MEDIAPIPE_VENV:-$root/Benchmarks/.venv-mediapipe}
 if [ ! -x "$venv/bin/python" ]; then
   python3 -m venv "$venv"
@@ -17,26 +23,42 @@ fi
 # The test suite's build settings, so that a tested tree is measured without a second full build.
 (cd "$root" && swift build -c release -Xswiftc -enable-testing --product snaprate >/dev/null)
 snaprate=$root/.build/release/snaprate
-clips=("$gestures"/clips/*.webm)
+idle=$root/Benchmarks/clips/empty.webm
+[ -f "$idle" ] || "$root/Benchmarks/make-venue-clips.sh" "$root/Benchmarks/clips" "$gestures" >/dev/null
 
-read -r sr_frames sr_wall sr_cpu < <(python3 - "$snaprate" "$models" "${clips[@]}" <<'PY'
+# Frames, wall seconds and CPU seconds of `snaprate analyze --jobs 1 ARGS...`.
+snaprate_run() {
+  python3 - "$snaprate" "$@" <<'PY'
 import json, resource, subprocess, sys, time
 wall = time.perf_counter()
-out = subprocess.run([sys.argv[1], "analyze", "--models", sys.argv[2], *sys.argv[3:]], check=True,
+out = subprocess.run([sys.argv[1], "analyze", "--jobs", "1", *sys.argv[2:]], check=True,
                      capture_output=True, text=True).stdout
 wall = time.perf_counter() - wall
 usage = resource.getrusage(resource.RUSAGE_CHILDREN)
 frames = sum(json.loads(l)["frames"] for l in out.splitlines() if '"summary"' in l)
 print(frames, wall, usage.ru_utime + usage.ru_stime)
 PY
-)
-mp_line=$("$venv/bin/python" "$root/Benchmarks/peers/mediapipe_hands.py" "${clips[@]}" | tail -1)
-read -r mp_frames mp_wall mp_cpu <<<"$(echo "$mp_line" | awk '{print $4, $6, $8}')"
+}
 
-awk -v m="$models" -v f="$sr_frames" -v w="$sr_wall" -v c="$sr_cpu" -v mf="$mp_frames" -v mw="$mp_wall" -v mc="$mp_cpu" 'BEGIN {
-  printf "%-34s %7s %9s %8s %10s\n", "", "frames", "wall s", "fps", "fps/CPU s"
-  printf "%-34s %7d %9.2f %8.1f %10.1f\n", "snaprate analyze --models " m, f, w, f / w, f / c
-  printf "%-34s %7d %9.2f %8.1f %10.1f\n", "MediaPipe Hands (complexity 1)", mf, mw, mf / mw, mf / mc
-  printf "ratio (SnapRate / MediaPipe): %.2fx by wall clock, %.2fx per CPU second\n", (f / w) / (mf / mw), (f / c) / (mf / mc)
-}'
+mediapipe_run() {
+  "$venv/bin/python" "$root/Benchmarks/peers/mediapipe_hands.py" --complexity "$complexity" "$@" | tail -1 \
+    | awk '{print $4, $6, $8}'
+}
+
+compare() {
+  local title=$1; shift
+  read -r gf gw gc < <(snaprate_run --models "$models" "$@")
+  read -r ef ew ec < <(snaprate_run --models "$models" --detect every-frame "$@")
+  read -r mf mw mc < <(mediapipe_run "$@")
+  awk -v t="$title" -v m="$models" -v k="$complexity" -v gf="$gf" -v gw="$gw" -v gc="$gc" -v ef="$ef" -v ew="$ew" \
+      -v ec="$ec" -v mf="$mf" -v mw="$mw" -v mc="$mc" 'BEGIN {
+    printf "%s\n%-46s %7s %9s %8s %10s %9s\n", t, "", "frames", "wall s", "fps", "fps/CPU s", "vs peer"
+    printf "%-46s %7d %9.2f %8.1f %10.1f %8.2fx\n", "snaprate analyze --jobs 1 --models " m, gf, gw, gf / gw, gf / gc, (gf / gc) / (mf / mc)
+    printf "%-46s %7d %9.2f %8.1f %10.1f %8.2fx\n", "  the same, --detect every-frame", ef, ew, ef / ew, ef / ec, (ef / ec) / (mf / mc)
+    printf "%-46s %7d %9.2f %8.1f %10.1f %8.2fx\n", "MediaPipe Hands (model complexity " k ")", mf, mw, mf / mw, mf / mc, 1
+  }'
+}
+
+compare "The shared clips" "$gestures"/clips/*.webm
+compare "An idle clip (empty booth, 30 s)" "$idle"
 echo "SnapRate accuracy on the same set: $("$snaprate" eval --models "$models" "$gestures" | tail -1)"

@@ -21,6 +21,22 @@ import TestSupport
         #expect(records.last?["frames"] as? Int == 154)
     }
 
+    @Test func theSceneGateSearchesFewerFramesForTheSameRatings() throws {
+        _ = try TestData.requireGestures()
+        func summaryAndRatings(_ detect: String) throws -> (frames: Int, searched: Int, ratings: [String]) {
+            let run = try SnapRateRun(["analyze", "--models", "lite", "--detect", detect, clip])
+            #expect(run.status == 0, "\(run.stderr)")
+            let records = try run.stdoutLines.map(jsonObject)
+            let summary = try #require(records.last)
+            return (summary["frames"] as? Int ?? 0, summary["searched"] as? Int ?? 0,
+                    records.filter { $0["type"] as? String == "rating" }.compactMap { $0["rating"] as? String })
+        }
+        let everyFrame = try summaryAndRatings("every-frame"), gated = try summaryAndRatings("scene")
+        #expect(everyFrame.frames == 154 && everyFrame.searched == 154)
+        #expect(gated.frames == 154 && gated.searched < 154)
+        #expect(gated.ratings == everyFrame.ratings && gated.ratings == ["down", "up", "down"])
+    }
+
     @Test func framesAndCSV() throws {
         _ = try TestData.requireGestures()
         let run = try SnapRateRun(["analyze", "--models", "lite", "--frames", "--format", "csv", clip])
