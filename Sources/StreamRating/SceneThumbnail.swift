@@ -4,9 +4,9 @@ import MediaIngest
 /// A picture's luma boiled down to the mean of each cell of a coarse grid: enough to tell that
 /// something moved, appeared or left, for a few tens of microseconds instead of a hand search.
 ///
-/// Cells are 16 pixels wide at 640 pixels across (wider in proportion for wider pictures, so the
-/// grid stays about 40 cells across) and as tall as they are wide; every fourth row of a cell is
-/// read, whole. A hand two or three metres from a webcam still covers a few cells.
+/// The grid is 40 cells across whatever the picture's size (16 pixels at 640 across), cells as tall
+/// as they are wide; four rows of each cell are read, whole. A hand two or three metres from a
+/// webcam still covers a few cells.
 public struct SceneThumbnail: Sendable, Equatable {
     public let columns: Int
     public let rows: Int
@@ -15,32 +15,50 @@ public struct SceneThumbnail: Sendable, Equatable {
 
     /// From a decoded picture's own luma plane, read in place.
     public init(luma: LumaPlane) {
-        let side = Self.cellSide(width: luma.width)
+        let side = Self.cellSide(width: luma.width), rowStep = Self.rowStep(side: side)
         let columns = luma.width / side, rows = luma.height / side
         self.columns = columns
         self.rows = rows
-        let chunksPerCell = side / 16, rowStep = Self.rowStep
         let samples = (side / rowStep) * side
         var means = [UInt8](repeating: 0, count: columns * rows)
-        var sums = [SIMD16<UInt16>](repeating: .zero, count: columns * chunksPerCell)
-        sums.withUnsafeMutableBufferPointer { sums in
+        if side % 16 == 0 {
+            // Whole 16-byte chunks: one vector add a chunk, summed up once a row of cells.
+            let chunksPerCell = side / 16
+            var sums = [SIMD16<UInt16>](repeating: .zero, count: columns * chunksPerCell)
+            sums.withUnsafeMutableBufferPointer { sums in
+                for row in 0..<rows {
+                    sums.update(repeating: .zero)
+                    for y in stride(from: row * side, to: (row + 1) * side, by: rowStep) {
+                        let line = UnsafeRawPointer(luma.base + y * luma.rowBytes)
+                        // A lane adds one byte a sampled row: it cannot overflow below 257 of them.
+                        for chunk in 0..<sums.count {
+                            sums[chunk] &+= SIMD16<UInt16>(truncatingIfNeeded: line.loadUnaligned(fromByteOffset: chunk * 16,
+                                                                                                   as: SIMD16<UInt8>.self))
+                        }
+                    }
+                    for column in 0..<columns {
+                        var total = 0
+                        for chunk in 0..<chunksPerCell {
+                            total += Int(sums[column * chunksPerCell + chunk].wrappedSum())
+                        }
+                        means[row * columns + column] = UInt8(total / samples)
+                    }
+                }
+            }
+        } else {
+            // Small pictures, small cells: few pixels, a plain loop.
+            var sums = [Int](repeating: 0, count: columns)
             for row in 0..<rows {
-                sums.update(repeating: .zero)
+                for index in sums.indices { sums[index] = 0 }
                 for y in stride(from: row * side, to: (row + 1) * side, by: rowStep) {
-                    let line = UnsafeRawPointer(luma.base + y * luma.rowBytes)
-                    // A lane adds one byte a sampled row: it cannot overflow below 257 of them.
-                    for chunk in 0..<sums.count {
-                        sums[chunk] &+= SIMD16<UInt16>(truncatingIfNeeded: line.loadUnaligned(fromByteOffset: chunk * 16,
-                                                                                               as: SIMD16<UInt8>.self))
+                    let line = luma.base + y * luma.rowBytes
+                    for column in 0..<columns {
+                        var total = 0
+                        for x in (column * side)..<((column + 1) * side) { total += Int(line[x]) }
+                        sums[column] += total
                     }
                 }
-                for column in 0..<columns {
-                    var total = 0
-                    for chunk in 0..<chunksPerCell {
-                        total += Int(sums[column * chunksPerCell + chunk].wrappedSum())
-                    }
-                    means[row * columns + column] = UInt8(total / samples)
-                }
+                for column in 0..<columns { means[row * columns + column] = UInt8(sums[column] / samples) }
             }
         }
         self.means = means
@@ -49,11 +67,11 @@ public struct SceneThumbnail: Sendable, Equatable {
     /// From an RGB picture (one changed before detection, as `eval --robustness` does), with the
     /// luma weights of BT.601, cell for cell as `init(luma:)` does.
     public init(picture: RGBImage) {
-        let side = Self.cellSide(width: picture.width)
+        let side = Self.cellSide(width: picture.width), rowStep = Self.rowStep(side: side)
         let columns = picture.width / side, rows = picture.height / side
         self.columns = columns
         self.rows = rows
-        let rowStep = Self.rowStep, samples = (side / rowStep) * side
+        let samples = (side / rowStep) * side
         var means = [UInt8](repeating: 0, count: columns * rows)
         picture.pixels.withUnsafeBufferPointer { pixels in
             for row in 0..<rows {
@@ -98,12 +116,14 @@ public struct SceneThumbnail: Sendable, Equatable {
         return changed
     }
 
-    /// One row in this many is read: noise averages out over the cell's pixels all the same.
-    static let rowStep = 4
-
-    /// 16 pixels at up to 640 across, growing in steps of 16 so that a row of a cell is whole
-    /// 16-byte chunks.
+    /// A fortieth of the width, in steps of 4 pixels (16 at 640 across, 4 at 160), at least 4:
+    /// a hand two or three metres away covers a few cells in a small picture as in a large one.
     static func cellSide(width: Int) -> Int {
-        16 * max(1, width / 640)
+        max(4, width / 40 / 4 * 4)
+    }
+
+    /// Four rows of each cell are read, whole: noise averages out over the cell's pixels all the same.
+    static func rowStep(side: Int) -> Int {
+        max(1, side / 4)
     }
 }

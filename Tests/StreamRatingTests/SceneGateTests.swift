@@ -20,7 +20,7 @@ import Testing
     @Test func aGridOfFortyCellsAcrossAtAnySize() {
         let small = [UInt8](repeating: 9, count: 160 * 120)
         let thumbnail = small.withUnsafeBufferPointer { SceneThumbnail(luma: LumaPlane(base: $0.baseAddress!, width: 160, height: 120, rowBytes: 160)) }
-        #expect(thumbnail.columns == 10 && thumbnail.rows == 7 && thumbnail.means.allSatisfy { $0 == 9 })
+        #expect(thumbnail.columns == 40 && thumbnail.rows == 30 && thumbnail.means.allSatisfy { $0 == 9 })
         let wide = Self.thumbnail(level: 100)
         #expect(wide.columns == 40 && wide.rows == 30)
     }
@@ -50,14 +50,24 @@ import Testing
             let decision = gate.decide(still, at: time, tracking: false)
             if decision != .skip { decisions.append((time, decision)) }
         }
-        // The stream's start is a change: searched at 0.1 s steps for a second, then a glance
-        // every 4 s after the last search.
-        #expect(decisions.filter { $0.1 == .search }.count == 10)
-        #expect(decisions.filter { $0.1 == .glance }.map { ($0.0 * 10).rounded() / 10 } == [4.9, 8.9])
+        // The first picture, then a glance every 4 s.
+        #expect(decisions.filter { $0.1 == .search }.map(\.0) == [0])
+        #expect(decisions.filter { $0.1 == .glance }.map { ($0.0 * 10).rounded() / 10 } == [4.0, 8.0])
     }
 
-    @Test func aChangeIsSearchedAtOnceThenAtThePacedRateUntilTheSceneSettles() {
+    @Test func aChangeIsSearchedAtOnceThenOnEveryPictureUntilTheSceneSettles() {
         var gate = SceneGate()
+        let empty = Self.thumbnail(level: 80), visitor = Self.thumbnail(level: 80, spot: (x: 100, y: 100, side: 120, level: 200))
+        for frame in 0..<150 { _ = gate.decide(empty, at: Double(frame) / 30, tracking: false) }
+        // The visitor comes at 5 s and stays still: every picture of the next second is searched.
+        let searched = (150..<300).filter { gate.decide(visitor, at: Double($0) / 30, tracking: false) == .search }
+        #expect(searched == Array(150..<180))
+    }
+
+    @Test func aPacedGateSearchesAChangingSceneAtItsInterval() {
+        var configuration = SceneGate.Configuration()
+        configuration.searchInterval = 0.1
+        var gate = SceneGate(configuration: configuration)
         let empty = Self.thumbnail(level: 80), visitor = Self.thumbnail(level: 80, spot: (x: 100, y: 100, side: 120, level: 200))
         for frame in 0..<150 { _ = gate.decide(empty, at: Double(frame) / 30, tracking: false) }
         // The visitor comes at 5 s, long after the last search, and stays still.
@@ -80,8 +90,9 @@ import Testing
 
     @Test func aPictureWithoutLumaOrOfNoCellsIsAlwaysSearched() {
         var gate = SceneGate()
-        let tiny = [UInt8](repeating: 1, count: 8 * 8)
-        let none = tiny.withUnsafeBufferPointer { SceneThumbnail(luma: LumaPlane(base: $0.baseAddress!, width: 8, height: 8, rowBytes: 8)) }
+        let tiny = [UInt8](repeating: 1, count: 3 * 3)
+        let none = tiny.withUnsafeBufferPointer { SceneThumbnail(luma: LumaPlane(base: $0.baseAddress!, width: 3, height: 3, rowBytes: 3)) }
+        #expect(none.means.isEmpty)
         #expect((0..<30).allSatisfy { gate.decide(none, at: Double($0) / 30, tracking: false) == .search })
         #expect((30..<60).allSatisfy { gate.decide(nil, at: Double($0) / 30, tracking: false) == .search })
     }

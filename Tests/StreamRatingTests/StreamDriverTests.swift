@@ -80,9 +80,8 @@ import ThumbRating
             source: try FileDescriptorSource(path: clip), pipeline: try RatingPipeline(variant: .lite, logger: Self.logger),
             observer: recorder)
         #expect(report.failure == nil)
-        // A stream's start counts as a change: its first second is searched at the paced rate
-        // (0, 0.1, ... 0.9 s), then the 5.1 s clip has one heartbeat (4.9 s).
-        #expect(report.framesDetected == 11)
+        // The first picture, then one heartbeat in the 5.1 s clip (at 4 s).
+        #expect(report.framesDetected == 2)
         #expect(report.framesDetected + report.framesUnsearched == 154)
         // Every frame still reaches the observers, searched or not.
         #expect(recorder.seen.withLockedValue { $0.frames } == 154)

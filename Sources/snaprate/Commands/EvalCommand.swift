@@ -42,6 +42,9 @@ struct EvalCommand: AsyncParsableCommand {
 
     @OptionGroup var detection: DetectionOptions
 
+    @Flag(help: "Also rate the clips with every frame searched, and show per variant whether --detect's ratings are the same and how much later they come.")
+    var compareDetection = false
+
     @Flag(help: "List every photo classified wrongly and every clip that did not match.")
     var listErrors = false
 
@@ -87,6 +90,16 @@ struct EvalCommand: AsyncParsableCommand {
         }
         let report = EvaluationReport(variant: models.variant, trained: trained, heldOut: heldOut)
         for line in report.lines(listErrors: listErrors) { Console.out(line) }
+        if compareDetection {
+            var reference = evaluator
+            reference.detection = .everyFrame
+            Console.out("")
+            Console.out("--detect \(detection.mode.rawValue) against every frame searched: clips with the same ratings, and the latest one's delay (media s)")
+            for score in heldOut {
+                let everyFrame = try await reference.scoreClips(dataSet.clips, variant: score.variant) { heldOutClassifier($0.source) }
+                Console.out(DetectionComparison(variant: score.variant, compared: score.clips, reference: everyFrame).line)
+            }
+        }
         if let minF1, report.headline.matrix.macroF1 < minF1 {
             Console.error("macro-F1 \(String(format: "%.3f", report.headline.matrix.macroF1)) is below --min-f1 \(minF1)")
             throw ExitCode(1)

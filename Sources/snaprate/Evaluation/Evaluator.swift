@@ -26,6 +26,8 @@ struct Evaluator: Sendable {
         let clip: GestureDataSet.Clip
         let variant: PictureVariant
         let got: [Rating]
+        /// Each rating's media time.
+        var times: [Double] = []
         let error: String?
         var matched: Bool { error == nil && clip.expected == got }
     }
@@ -72,7 +74,8 @@ struct Evaluator: Sendable {
                                               logger: logger)
                     let report = await driver.run(source: source, pipeline: pipeline)
                     if let failure = report.failure { throw failure }
-                    results.append(ClipResult(clip: clip, variant: pictureVariant, got: report.ratings.map(\.rating), error: nil))
+                    results.append(ClipResult(clip: clip, variant: pictureVariant, got: report.ratings.map(\.rating),
+                                              times: report.ratings.map(\.time), error: nil))
                 } catch {
                     results.append(ClipResult(clip: clip, variant: pictureVariant, got: [], error: "\(error)"))
                 }
