@@ -8,7 +8,8 @@ struct LoadTestCommand: AsyncParsableCommand {
         commandName: "loadtest",
         abstract: "Drive a running `snaprate serve` with live streams and subscribers, and report what it sustained.",
         discussion: """
-        Each stream is ffmpeg replaying a clip at real-time pace, looped, into WS /ingest/load-N: \
+        Each stream is ffmpeg replaying a clip at real-time pace, looped, into WS /ingest/load-N; a \
+        clip's streams connect one after another over the warm-up (--no-stagger: all at once): \
         --clip FILE:COUNT gives COUNT streams that clip, and may be given more than once (a venue: \
         --clip empty.webm:42 --clip thumbs.webm:6); a single --clip FILE gives --streams streams. Each \
         subscriber listens on WS /ws from the sequence number current at the start. After --duration \
@@ -37,6 +38,9 @@ struct LoadTestCommand: AsyncParsableCommand {
 
     @Option(help: "Concurrent live streams, for a single --clip given without a count.")
     var streams = 16
+
+    @Flag(inversion: .prefixedNo, help: "Connect a clip's streams one after another over the warm-up, so that its visitors do not all come at once.")
+    var stagger = true
 
     @Option(help: "Concurrent WebSocket subscribers.")
     var subscribers = 100
@@ -96,7 +100,8 @@ struct LoadTestCommand: AsyncParsableCommand {
         let records = (0..<subscribers).map { _ in SubscriberRecord() }
         let duration = duration, ffmpeg = ffmpeg, warmup = warmup
         let pacedStreams = streamClips.enumerated().map { index, clip in
-            PacedStream(clip: clip, ingestURL: "\(webSocketBase)/ingest/load-\(index)", token: bearer, duration: duration,
+            PacedStream(clip: clip, delay: stagger ? Self.delay(of: index, among: streamClips, over: warmup) : 0,
+                        ingestURL: "\(webSocketBase)/ingest/load-\(index)", token: bearer, duration: duration,
                         ffmpeg: ffmpeg, logger: logger)
         }
 
@@ -143,6 +148,14 @@ struct LoadTestCommand: AsyncParsableCommand {
         let stored = try await http.ratings(after: startSequence)
         report.compare(streamClips: streamClips, expected: expected, stored: stored, ends: ends)
         print(json ? report.json : report.table)
+    }
+
+    /// When the stream at `index` connects: a clip's streams spread evenly over `warmup`, so that
+    /// each is at another point of its clip when the measured window begins.
+    static func delay(of index: Int, among streamClips: [String], over warmup: Double) -> Double {
+        let sameClip = streamClips.indices.filter { streamClips[$0] == streamClips[index] }
+        guard let position = sameClip.firstIndex(of: index) else { return 0 }
+        return warmup * Double(position) / Double(sameClip.count)
     }
 
     /// Each clip's expected ratings, looped for as long as its longest stream ran, two clips at a

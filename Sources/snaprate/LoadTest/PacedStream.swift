@@ -12,6 +12,8 @@ import NIOCore
 /// seconds and says the stream is over.
 struct PacedStream {
     let clip: String
+    /// Seconds into the run before the stream connects; it still ends with the others.
+    var delay: Double = 0
     let ingestURL: String
     let token: LoadAccess
     let duration: Double
@@ -31,6 +33,9 @@ struct PacedStream {
     }
 
     private func stream() async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(duration)
+        if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: ffmpeg)
         process.arguments = ["-nostdin", "-v", "fatal", "-re", "-stream_loop", "-1", "-i", clip,
@@ -50,8 +55,6 @@ struct PacedStream {
             }
         }
         defer { if process.isRunning { process.terminate() } }
-        let clock = ContinuousClock()
-        let deadline = clock.now + .seconds(duration)
         try await WebSocketClient.connect(url: ingestURL, configuration: token.webSocket(maxFrameSize: Defaults.maxMessageSize),
                                          tlsConfiguration: token.tls, logger: logger) { inbound, outbound, _ in
             try await withThrowingTaskGroup(of: Void.self) { group in
