@@ -89,6 +89,7 @@ public struct StreamDriver: Sendable {
             case .picture(let picture)?:
                 let handed = clock.now
                 let skipped = iterator.framesReplaced - report.framesSkipped
+                let reduced = configuration.effort.reduces(at: picture.time, afterSkipping: skipped, lastBehind: &lastBehind)
                 let outcome: FrameOutcome
                 switch look(at: picture, iterator: &iterator, gate: &gate, tracking: pipeline.isTrackingHand) {
                 case .refused:
@@ -96,8 +97,6 @@ public struct StreamDriver: Sendable {
                 case .unsearched:
                     outcome = pipeline.processUnsearched(at: picture.time)
                 case .search(let image, let glance):
-                    let reduced = configuration.effort.reduces(at: picture.time, afterSkipping: skipped,
-                                                               lastBehind: &lastBehind)
                     outcome = pipeline.process(image, at: picture.time, reducedEffort: reduced || glance)
                 }
                 report.add(outcome, duration: picture.duration, skipped: skipped)

@@ -17,8 +17,9 @@ public struct IngestLimits: Sendable, Equatable {
     public var streamsPerAddress = 4
     /// Subscribers (`/ws`) connected at once from one remote address (`--subscribers-per-ip`).
     public var subscribersPerAddress = 64
-    /// Ingest streams running at once in all (`--max-streams`): a venue's worth, mostly idle, is
-    /// what two cores were measured to hold (docs/measurements.md, "A venue").
+    /// Ingest streams running at once in all (`--max-streams`): a venue, mostly idle kiosks. Two
+    /// cores decode 48 in real time; rating every frame of them needs more (docs/measurements.md,
+    /// "A venue").
     public var maxStreams = 48
     /// An ingest stream whose decoder has waited this long for a byte is closed (`--idle-timeout`).
     public var idleTimeout = Duration.seconds(10)

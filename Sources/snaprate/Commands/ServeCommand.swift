@@ -31,7 +31,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         Limits (each answered with a clear error, see the README): --max-dimension, --max-chunk-size, --max-message-size, --max-ingest-rate over --ingest-rate-window, --streams-per-ip, --subscribers-per-ip, --max-streams, --idle-timeout. The per-address limits spare loopback clients (a local reverse proxy, loadtest) unless --limit-loopback.
 
-        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN, SNAPRATE_PAGES, SNAPRATE_TOKENS_FILE, SNAPRATE_INSECURE, SNAPRATE_RETAIN_DAYS, SNAPRATE_TLS_DIR (and _CERT, _KEY, _CA), SNAPRATE_PUBLIC_NAMES and SNAPRATE_ALLOW_ORIGINS (comma-separated) and the limits' SNAPRATE_MAX_DIMENSION and so on set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
+        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN, SNAPRATE_PAGES, SNAPRATE_TOKENS_FILE, SNAPRATE_INSECURE, SNAPRATE_RETAIN_DAYS, SNAPRATE_DETECT, SNAPRATE_TLS_DIR (and _CERT, _KEY, _CA), SNAPRATE_PUBLIC_NAMES and SNAPRATE_ALLOW_ORIGINS (comma-separated) and the limits' SNAPRATE_MAX_DIMENSION and so on set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
         """
     )
 
@@ -211,6 +211,9 @@ struct ServeCommand: AsyncParsableCommand {
         if storeQueue == 100_000, let value = environment["SNAPRATE_STORE_QUEUE"].flatMap(Int.init) { storeQueue = value }
         if pages == nil, let value = environment["SNAPRATE_PAGES"], !value.isEmpty { pages = value }
         if retainDays == nil, let value = environment["SNAPRATE_RETAIN_DAYS"].flatMap(Int.init) { retainDays = value }
+        if detection.mode == .scene, let value = environment["SNAPRATE_DETECT"].flatMap(DetectionOptions.Mode.init(rawValue:)) {
+            detection.mode = value
+        }
         access.applyEnvironment(environment)
         site.applyEnvironment(environment)
         limits.applyEnvironment(environment)

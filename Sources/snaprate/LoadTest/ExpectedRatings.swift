@@ -86,6 +86,4 @@ struct RatingMatch: Equatable {
         }
         extra = unmatched.filter { $0.time <= cut }.count
     }
-
-    init() {}
 }

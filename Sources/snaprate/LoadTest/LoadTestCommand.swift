@@ -8,10 +8,10 @@ struct LoadTestCommand: AsyncParsableCommand {
         commandName: "loadtest",
         abstract: "Drive a running `snaprate serve` with live streams and subscribers, and report what it sustained.",
         discussion: """
-        Each stream is ffmpeg replaying a clip at real-time pace, looped, into WS /ingest/load-N; a \
-        clip's streams connect one after another over the warm-up (--no-stagger: all at once): \
+        Each stream is ffmpeg replaying a clip at real-time pace, looped, into WS /ingest/load-N. \
         --clip FILE:COUNT gives COUNT streams that clip, and may be given more than once (a venue: \
-        --clip empty.webm:42 --clip thumbs.webm:6); a single --clip FILE gives --streams streams. Each \
+        --clip empty.webm:42 --clip thumbs.webm:6); a single --clip FILE gives --streams streams. A \
+        clip's streams connect one after another over the warm-up (--no-stagger: all at once). Each \
         subscriber listens on WS /ws from the sequence number current at the start. After --duration \
         seconds the streams end; the report (a table, or JSON with --json) gives, from the server's \
         /metrics and the subscribers: detection and decode rate per stream, streams decoding in real \
