@@ -15,8 +15,7 @@ public struct SceneThumbnail: Sendable, Equatable {
 
     /// From a decoded picture's own luma plane, read in place.
     public init(luma: LumaPlane) {
-        let side = Self.cellSide(width: luma.width), rowStep = Self.rowStep(side: side)
-        let columns = luma.width / side, rows = luma.height / side
+        let (side, rowStep, columns, rows) = Self.grid(width: luma.width, height: luma.height)
         self.columns = columns
         self.rows = rows
         let samples = (side / rowStep) * side
@@ -67,8 +66,7 @@ public struct SceneThumbnail: Sendable, Equatable {
     /// From an RGB picture (one changed before detection, as `eval --robustness` does), with the
     /// luma weights of BT.601, cell for cell as `init(luma:)` does.
     public init(picture: RGBImage) {
-        let side = Self.cellSide(width: picture.width), rowStep = Self.rowStep(side: side)
-        let columns = picture.width / side, rows = picture.height / side
+        let (side, rowStep, columns, rows) = Self.grid(width: picture.width, height: picture.height)
         self.columns = columns
         self.rows = rows
         let samples = (side / rowStep) * side
@@ -116,14 +114,12 @@ public struct SceneThumbnail: Sendable, Equatable {
         return changed
     }
 
-    /// A fortieth of the width, in steps of 4 pixels (16 at 640 across, 4 at 160), at least 4:
-    /// a hand two or three metres away covers a few cells in a small picture as in a large one.
-    static func cellSide(width: Int) -> Int {
-        max(4, width / 40 / 4 * 4)
-    }
-
-    /// Four rows of each cell are read, whole: noise averages out over the cell's pixels all the same.
-    static func rowStep(side: Int) -> Int {
-        max(1, side / 4)
+    /// The grid for a picture: cells a fortieth of the width, in steps of 4 pixels (16 at 640
+    /// across, 4 at 160), at least 4, so a hand two or three metres away covers a few cells in a
+    /// small picture as in a large one; four rows of each cell read (one in `rowStep`), as noise
+    /// averages out over the cell's pixels all the same.
+    static func grid(width: Int, height: Int) -> (side: Int, rowStep: Int, columns: Int, rows: Int) {
+        let side = max(4, width / 40 / 4 * 4)
+        return (side, max(1, side / 4), width / side, height / side)
     }
 }

@@ -121,7 +121,7 @@ public struct StreamDriver: Sendable {
 
     /// Whether `picture` is searched, and the picture the hand engine sees if so. The gate judges
     /// what detection would see: the decoder's own luma, or the changed picture when there is an
-    /// `adjustPicture`.
+    /// `adjustPicture` (or no 8-bit luma plane), which is then converted first.
     private func look(at picture: DecodedPicture, iterator: inout DecodedFrames.Iterator, gate: inout SceneGate?,
                       tracking: Bool) -> Look {
         func converted() -> RGBImage? {
@@ -129,17 +129,20 @@ public struct StreamDriver: Sendable {
             let image = RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels)
             return configuration.adjustPicture?(image) ?? image
         }
-        guard gate != nil else { return converted().map { .search($0, glance: false) } ?? .refused }
-        if configuration.adjustPicture == nil, let thumbnail = picture.withLuma({ $0.map(SceneThumbnail.init(luma:)) }) {
-            let decision = gate!.decide(thumbnail, at: picture.time, tracking: tracking)
-            guard decision != .skip else { return .unsearched }
-            return converted().map { .search($0, glance: decision == .glance) } ?? .refused
+        guard var scene = gate else { return converted().map { .search($0, glance: false) } ?? .refused }
+        defer { gate = scene }
+        var image: RGBImage?
+        let thumbnail: SceneThumbnail
+        if configuration.adjustPicture == nil, let luma = picture.withLuma({ $0.map(SceneThumbnail.init(luma:)) }) {
+            thumbnail = luma
+        } else {
+            guard let adjusted = converted() else { return .refused }
+            image = adjusted
+            thumbnail = SceneThumbnail(picture: adjusted)
         }
-        guard let image = converted() else { return .refused }
-        switch gate!.decide(SceneThumbnail(picture: image), at: picture.time, tracking: tracking) {
-        case .skip: return .unsearched
-        case .glance: return .search(image, glance: true)
-        case .search: return .search(image, glance: false)
-        }
+        let decision = scene.decide(thumbnail, at: picture.time, tracking: tracking)
+        guard decision != .skip else { return .unsearched }
+        guard let searched = image ?? converted() else { return .refused }
+        return .search(searched, glance: decision == .glance)
     }
 }

@@ -30,30 +30,20 @@ struct HTTPProbe: Sendable {
         return (object?["latest_seq"] as? NSNumber)?.int64Value ?? 0
     }
 
-    /// A stored rating, as much of it as the load test checks.
-    struct StoredRating {
-        var sequence: Int64
-        var kiosk: String
-        var rating: Rating
-        var time: Double
+    /// A page of `GET /api/ratings`.
+    private struct RatingsPage: Decodable {
+        var ratings: [RatingRecord.JSONFields]
     }
 
-    /// Every rating stored after `sequence`.
-    func ratings(after sequence: Int64) async throws -> [StoredRating] {
-        var result: [StoredRating] = []
+    /// Every rating stored after `sequence`, as the API gives them.
+    func ratings(after sequence: Int64) async throws -> [RatingRecord.JSONFields] {
+        var result: [RatingRecord.JSONFields] = []
         var last = sequence
         while true {
-            let object = try JSONSerialization.jsonObject(with: try await get("/api/ratings?since=\(last)&limit=10000")) as? [String: Any]
-            let rows = object?["ratings"] as? [[String: Any]] ?? []
-            let page = rows.compactMap { row -> StoredRating? in
-                guard let sequence = (row["seq"] as? NSNumber)?.int64Value, let kiosk = row["kiosk"] as? String,
-                      let rating = (row["rating"] as? String).flatMap(Rating.init(rawValue:)),
-                      let time = (row["time"] as? NSNumber)?.doubleValue else { return nil }
-                return StoredRating(sequence: sequence, kiosk: kiosk, rating: rating, time: time)
-            }
+            let page = try JSONDecoder().decode(RatingsPage.self, from: try await get("/api/ratings?since=\(last)&limit=10000")).ratings
             result += page
-            guard let tail = page.last, rows.count == 10000 else { break }
-            last = tail.sequence
+            guard let tail = page.last?.seq, page.count == 10000 else { break }
+            last = tail
         }
         return result
     }

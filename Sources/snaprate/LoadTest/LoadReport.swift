@@ -1,4 +1,5 @@
 import Foundation
+import SnapRateCore
 
 /// What a load test measured, as a table for people or JSON for scripts.
 struct LoadReport {
@@ -77,8 +78,8 @@ struct LoadReport {
     /// Matches each stream's stored ratings (`stored`, every stream's) against its clip's
     /// `expected` ones, up to `ends` (each stream's last media time rated).
     mutating func compare(streamClips: [String], expected: [String: ExpectedRatings.Clip],
-                          stored: [HTTPProbe.StoredRating], ends: [Double]) {
-        let byKiosk = Dictionary(grouping: stored, by: \.kiosk)
+                          stored: [RatingRecord.JSONFields], ends: [Double]) {
+        let byKiosk = Dictionary(grouping: stored, by: \.kiosk.value)
         matches = streamClips.enumerated().map { index, clip in
             RatingMatch(expected: (expected[clip]?.ratings ?? []).map { ($0.rating, $0.time) },
                         stored: (byKiosk["load-\(index)"] ?? []).map { ($0.rating, $0.time) },

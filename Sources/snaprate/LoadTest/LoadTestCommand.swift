@@ -141,7 +141,7 @@ struct LoadTestCommand: AsyncParsableCommand {
             let stored = try await http.ratings(after: startSequence)
             return LoadReport(streams: streamClips.count, subscribers: records.count, duration: duration, minimumRate: minimumRate,
                               baseline: baseline, first: first, last: last, peakRSS: sampler.peakRSS, settled: settled,
-                              stored: stored.map(\.sequence), records: records.map(\.snapshot), streamFailures: streamFailures)
+                              stored: stored.compactMap(\.seq), records: records.map(\.snapshot), streamFailures: streamFailures)
         }
         let ends = pacedStreams.map { $0.lastMediaTime.withLockedValue { $0 } }
         let expected = try await expectedRatings(streamClips: streamClips, ends: ends, logger: logger)
