@@ -6,8 +6,8 @@ import SnapRateCore
 import StreamRating
 import ThumbRating
 
-/// What a load test's streams should have rated: each clip looped as the streams replay it, run
-/// through `analyze`'s path in full, every frame searched (the reference the scene gate is held to).
+/// What a load test's streams should have rated: the looped clip the streams sent, run through
+/// `analyze`'s path in full, every frame searched (the reference the scene gate is held to).
 struct ExpectedRatings: Sendable {
     /// A clip's ratings over its looped run, and its frame rate.
     struct Clip: Sendable {
@@ -17,36 +17,16 @@ struct ExpectedRatings: Sendable {
 
     let variant: ModelVariant
     let models: ModelDirectory
-    let ffmpeg: String
     let logger: Logger
 
-    /// `clip` looped for `seconds` (ffmpeg `-stream_loop`, packets copied: the timestamps the
-    /// streams had), rated.
-    func rate(clip: String, seconds: Double) async throws -> Clip {
-        let looped = FileManager.default.temporaryDirectory
-            .appendingPathComponent("snaprate-loadtest-\(UUID().uuidString).webm").path
-        defer { try? FileManager.default.removeItem(atPath: looped) }
-        try await runFFmpeg(["-nostdin", "-v", "error", "-y", "-stream_loop", "-1", "-i", clip, "-c", "copy",
-                             "-t", String(format: "%.3f", seconds), "-f", "webm", looped])
+    /// The looped clip the streams sent, rated.
+    func rate(_ looped: LoopedClip) async throws -> Clip {
         let pipeline = try RatingPipeline(variant: variant, models: models, logger: logger)
         let driver = StreamDriver(configuration: .init(detection: .everyFrame), logger: logger)
-        let report = await driver.run(source: try FileDescriptorSource(path: looped), pipeline: pipeline)
+        let report = await driver.run(source: try FileDescriptorSource(path: looped.path), pipeline: pipeline)
         if let failure = report.failure { throw failure }
         let fps = report.duration > 0 ? Double(report.counters.framesDecoded) / report.duration : 0
         return Clip(ratings: report.ratings, framesPerSecond: fps)
-    }
-
-    private func runFFmpeg(_ arguments: [String]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ffmpeg)
-        process.arguments = arguments
-        let finished = AsyncStream<Int32> { continuation in
-            process.terminationHandler = { continuation.yield($0.terminationStatus); continuation.finish() }
-        }
-        try process.run()
-        for await status in finished where status != 0 {
-            throw HTTPProbe.Failure(description: "\(ffmpeg) could not loop the clip (exit status \(status))")
-        }
     }
 }
 

@@ -8,7 +8,9 @@ struct LoadTestCommand: AsyncParsableCommand {
         commandName: "loadtest",
         abstract: "Drive a running `snaprate serve` with live streams and subscribers, and report what it sustained.",
         discussion: """
-        Each stream is ffmpeg replaying a clip at real-time pace, looped, into WS /ingest/load-N. \
+        Each stream replays a clip at real-time pace, looped, into WS /ingest/load-N, a 200 ms \
+        cluster at a time as a browser's MediaRecorder sends its chunks (ffmpeg loops each clip once, \
+        beforehand). \
         --clip FILE:COUNT gives COUNT streams that clip, and may be given more than once (a venue: \
         --clip empty.webm:42 --clip thumbs.webm:6); a single --clip FILE gives --streams streams. A \
         clip's streams connect one after another over the warm-up (--no-stagger: all at once). Each \
@@ -54,7 +56,7 @@ struct LoadTestCommand: AsyncParsableCommand {
     @Option(help: "Frames a second a stream must have rated (searched or passed by the scene gate) to count as sustained.")
     var minimumRate = 10.0
 
-    @Option(help: "The ffmpeg that paces the streams.")
+    @Option(help: "The ffmpeg that loops the clips.")
     var ffmpeg = "/usr/bin/ffmpeg"
 
     @Flag(help: "Print the report as one JSON object.")
@@ -98,11 +100,13 @@ struct LoadTestCommand: AsyncParsableCommand {
         let startSequence = try await http.latestSequence()
         let baseline = try await http.metrics()
         let records = (0..<subscribers).map { _ in SubscriberRecord() }
-        let duration = duration, ffmpeg = ffmpeg, warmup = warmup
+        let duration = duration, warmup = warmup
+        // Every stream ends at the deadline, so none sends more than `duration` of its clip.
+        let looped = try await loopedClips(Set(streamClips), seconds: duration + 2)
+        defer { looped.values.forEach { $0.remove() } }
         let pacedStreams = streamClips.enumerated().map { index, clip in
-            PacedStream(clip: clip, delay: stagger ? Self.delay(of: index, among: streamClips, over: warmup) : 0,
-                        ingestURL: "\(webSocketBase)/ingest/load-\(index)", token: bearer, duration: duration,
-                        ffmpeg: ffmpeg, logger: logger)
+            PacedStream(looped: looped[clip]!, delay: stagger ? Self.delay(of: index, among: streamClips, over: warmup) : 0,
+                        ingestURL: "\(webSocketBase)/ingest/load-\(index)", token: bearer, duration: duration, logger: logger)
         }
 
         var report = try await withThrowingTaskGroup(of: String?.self) { group -> LoadReport in
@@ -144,7 +148,7 @@ struct LoadTestCommand: AsyncParsableCommand {
                               stored: stored.compactMap(\.seq), records: records.map(\.snapshot), streamFailures: streamFailures)
         }
         let ends = pacedStreams.map { $0.lastMediaTime.withLockedValue { $0 } }
-        let expected = try await expectedRatings(streamClips: streamClips, ends: ends, logger: logger)
+        let expected = try await expectedRatings(Array(looped.values), logger: logger)
         let stored = try await http.ratings(after: startSequence)
         report.compare(streamClips: streamClips, expected: expected, stored: stored, ends: ends)
         print(json ? report.json : report.table)
@@ -158,18 +162,30 @@ struct LoadTestCommand: AsyncParsableCommand {
         return warmup * Double(position) / Double(sameClip.count)
     }
 
-    /// Each clip's expected ratings, looped for as long as its longest stream ran, two clips at a
-    /// time (the server is idle by now).
-    private func expectedRatings(streamClips: [String], ends: [Double], logger: Logger) async throws -> [String: ExpectedRatings.Clip] {
-        var seconds: [String: Double] = [:]
-        for (clip, end) in zip(streamClips, ends) { seconds[clip] = max(seconds[clip] ?? 0, end + 1) }
-        let rater = ExpectedRatings(variant: models.variant, models: models.directory, ffmpeg: ffmpeg, logger: logger)
+    /// Each clip looped once for the streams, one ffmpeg at a time.
+    private func loopedClips(_ clips: Set<String>, seconds: Double) async throws -> [String: LoopedClip] {
+        var looped: [String: LoopedClip] = [:]
+        do {
+            for clip in clips.sorted() {
+                looped[clip] = try await LoopedClip.make(clip: clip, seconds: seconds, ffmpeg: ffmpeg)
+            }
+        } catch {
+            looped.values.forEach { $0.remove() }
+            throw error
+        }
+        return looped
+    }
+
+    /// Each clip's expected ratings over the looped bytes its streams sent, two clips at a time
+    /// (the server is idle by now).
+    private func expectedRatings(_ looped: [LoopedClip], logger: Logger) async throws -> [String: ExpectedRatings.Clip] {
+        let rater = ExpectedRatings(variant: models.variant, models: models.directory, logger: logger)
         return try await withThrowingTaskGroup(of: (String, ExpectedRatings.Clip).self) { group in
-            var pending = seconds.sorted { $0.key < $1.key }[...]
+            var pending = looped.sorted { $0.clip < $1.clip }[...]
             var result: [String: ExpectedRatings.Clip] = [:]
             func startNext() {
-                guard let (clip, length) = pending.popFirst() else { return }
-                group.addTask { (clip, try await rater.rate(clip: clip, seconds: length)) }
+                guard let next = pending.popFirst() else { return }
+                group.addTask { (next.clip, try await rater.rate(next)) }
             }
             startNext()
             startNext()

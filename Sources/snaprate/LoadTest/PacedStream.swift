@@ -5,19 +5,17 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// One simulated camera: ffmpeg replays a clip at its own frame rate (`-re`), looping, as a live
-/// WebM stream cut into clusters of at most 200 ms (as MediaRecorder's 200 ms timeslice would;
-/// the muxer's default holds up to 5 s, which arrives as one late burst), and its bytes go to
-/// `WS /ingest/{kiosk}` as binary messages, the way a browser's chunks do. Stops after `duration`
-/// seconds and says the stream is over.
+/// One simulated camera: a looped clip's clusters (at most 200 ms each, as MediaRecorder's 200 ms
+/// timeslice gives) go to `WS /ingest/{kiosk}` as binary messages at the clip's own pace, each
+/// when its timeslice is over, the way a browser's chunks do. Stops after `duration` seconds and
+/// says the stream is over.
 struct PacedStream {
-    let clip: String
+    let looped: LoopedClip
     /// Seconds into the run before the stream connects; it still ends with the others.
     var delay: Double = 0
     let ingestURL: String
     let token: LoadAccess
     let duration: Double
-    let ffmpeg: String
     let logger: Logger
     /// The latest media time the server said it rated (its class messages back to the kiosk).
     let lastMediaTime = NIOLockedValueBox(0.0)
@@ -36,25 +34,6 @@ struct PacedStream {
         let clock = ContinuousClock()
         let deadline = clock.now + .seconds(duration)
         if delay > 0 { try await Task.sleep(for: .seconds(delay)) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: ffmpeg)
-        process.arguments = ["-nostdin", "-v", "fatal", "-re", "-stream_loop", "-1", "-i", clip,
-                             "-c", "copy", "-f", "webm", "-live", "1", "-cluster_time_limit", "200", "-"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let handle = pipe.fileHandleForReading
-        let chunks = AsyncStream<Data> { continuation in
-            Thread.detachNewThread {
-                while true {
-                    let data = handle.availableData
-                    if data.isEmpty { break }
-                    continuation.yield(data)
-                }
-                continuation.finish()
-            }
-        }
-        defer { if process.isRunning { process.terminate() } }
         try await WebSocketClient.connect(url: ingestURL, configuration: token.webSocket(maxFrameSize: Defaults.maxMessageSize),
                                          tlsConfiguration: token.tls, logger: logger) { inbound, outbound, _ in
             try await withThrowingTaskGroup(of: Void.self) { group in
@@ -66,11 +45,12 @@ struct PacedStream {
                         lastMediaTime.withLockedValue { $0 = max($0, time) }
                     }
                 }
-                for await chunk in chunks {
-                    try await outbound.write(.binary(ByteBuffer(bytes: chunk)))
+                let started = clock.now
+                for chunk in looped.handovers {
+                    try await clock.sleep(until: started + .seconds(chunk.due))
+                    try await outbound.write(.binary(ByteBuffer(bytes: looped.bytes[chunk.bytes])))
                     if clock.now >= deadline { break }
                 }
-                process.terminate()
                 try await outbound.write(.text("{\"type\":\"end\"}"))
                 // The server sends the last ratings, then closes.
                 try await group.waitForAll()
