@@ -51,7 +51,9 @@ struct AnalyzeCommand: AsyncParsableCommand {
         try models.requireFiles()
         let writer = RecordWriter(format: format)
         writer.writeHeader()
-        let analysis = FileAnalysis(variant: models.variant, models: models.directory, smoothing: smoothing.configuration,
+        let pool = HandModelPool(variant: models.variant, models: models.directory, logger: logger)
+        try pool.prepare()
+        let analysis = FileAnalysis(models: pool, smoothing: smoothing.configuration,
                                     detection: detection.detection, maxDimension: maxDimension, frames: frames, writer: writer, logger: logger)
         let failed: Int
         if jobs <= 1 || paths.count == 1 || paths.contains("-") {

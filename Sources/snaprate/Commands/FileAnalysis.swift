@@ -7,9 +7,10 @@ import StreamRating
 import ThumbRating
 
 /// `analyze` on one source: its own pipeline, its records as output lines, a summary at the end.
+/// The sources share one `HandModelPool`: the weights load once, and each source running at the
+/// same time borrows a set of its own.
 struct FileAnalysis: Sendable {
-    let variant: ModelVariant
-    let models: ModelDirectory
+    let models: HandModelPool
     let smoothing: RatingSmoother.Configuration
     let detection: Detection
     let maxDimension: Int
@@ -28,7 +29,7 @@ struct FileAnalysis: Sendable {
     func run(path: String, output: @escaping @Sendable (String) -> Void, warning: (String) -> Void,
              error: (String) -> Void) async -> Bool {
         do {
-            let pipeline = try RatingPipeline(variant: variant, models: models, smoothing: smoothing, logger: logger)
+            let pipeline = try RatingPipeline(pool: models, smoothing: smoothing, logger: logger)
             let source: ByteSource = path == "-" ? FileDescriptorSource.standardInput() : try FileDescriptorSource(path: path)
             let name = source.name, writer = writer, frames = frames
             let clock = ContinuousClock()
