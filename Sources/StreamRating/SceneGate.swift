@@ -51,8 +51,11 @@ public struct SceneGate: Sendable {
     }
 
     /// What to do with the picture at `time`, whose luma is `thumbnail` (nil: not known);
-    /// `tracking` says a hand was followed into it.
-    public mutating func decide(_ thumbnail: SceneThumbnail?, at time: Double, tracking: Bool) -> Decision {
+    /// `tracking` says a hand was followed into it. `behind` says the stream has fallen behind
+    /// real time (live streams only): a still scene's glance then waits until it has caught up,
+    /// since the cores are short and the streams with visitors need them more.
+    public mutating func decide(_ thumbnail: SceneThumbnail?, at time: Double, tracking: Bool,
+                                behind: Bool = false) -> Decision {
         defer { previous = thumbnail }
         if changed(thumbnail) { lastChange = time }
         guard !tracking, let thumbnail, !thumbnail.means.isEmpty, let searched, time >= searched.time else {
@@ -63,7 +66,7 @@ public struct SceneGate: Sendable {
         let changing = lastChange.map { time - $0 < configuration.settle } ?? false
         // Media times are rounded from the container's ticks: a frame due at 0.1 s may say 0.0999.
         let due = changing ? configuration.searchInterval : configuration.heartbeat
-        guard sinceSearch >= due - 0.001 else { return .skip }
+        guard sinceSearch >= due - 0.001, changing || !behind else { return .skip }
         self.searched = (thumbnail, time)
         return changing ? .search : .glance
     }

@@ -91,7 +91,7 @@ public struct StreamDriver: Sendable {
                 let skipped = iterator.framesReplaced - report.framesSkipped
                 let reduced = configuration.effort.reduces(at: picture.time, afterSkipping: skipped, lastBehind: &lastBehind)
                 let outcome: FrameOutcome
-                switch look(at: picture, iterator: &iterator, gate: &gate, tracking: pipeline.isTrackingHand) {
+                switch look(at: picture, iterator: &iterator, gate: &gate, tracking: pipeline.isTrackingHand, behind: reduced) {
                 case .refused:
                     continue
                 case .unsearched:
@@ -123,7 +123,7 @@ public struct StreamDriver: Sendable {
     /// what detection would see: the decoder's own luma, or the changed picture when there is an
     /// `adjustPicture` (or no 8-bit luma plane), which is then converted first.
     private func look(at picture: DecodedPicture, iterator: inout DecodedFrames.Iterator, gate: inout SceneGate?,
-                      tracking: Bool) -> Look {
+                      tracking: Bool, behind: Bool) -> Look {
         func converted() -> RGBImage? {
             guard let frame = iterator.frame(from: picture) else { return nil }
             let image = RGBImage(width: frame.width, height: frame.height, pixels: frame.pixels)
@@ -140,7 +140,7 @@ public struct StreamDriver: Sendable {
             image = adjusted
             thumbnail = SceneThumbnail(picture: adjusted)
         }
-        let decision = scene.decide(thumbnail, at: picture.time, tracking: tracking)
+        let decision = scene.decide(thumbnail, at: picture.time, tracking: tracking, behind: behind)
         guard decision != .skip else { return .unsearched }
         guard let searched = image ?? converted() else { return .refused }
         return .search(searched, glance: decision == .glance)

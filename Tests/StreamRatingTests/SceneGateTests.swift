@@ -55,6 +55,21 @@ import Testing
         #expect(decisions.filter { $0.1 == .glance }.map { ($0.0 * 10).rounded() / 10 } == [4.0, 8.0])
     }
 
+    @Test func aStreamBehindRealTimePutsOffItsGlanceButNotAChange() {
+        var gate = SceneGate()
+        let still = Self.thumbnail(level: 80)
+        _ = gate.decide(still, at: 0, tracking: false)
+        // Behind from 3.5 s to 5 s: the glance due at 4 s waits, then comes on the first picture after.
+        let glances = (1..<210).filter { frame in
+            let time = Double(frame) / 30
+            return gate.decide(still, at: time, tracking: false, behind: time >= 3.5 && time < 5) == .glance
+        }
+        #expect(glances == [150])
+        // A change is searched at once, behind or not.
+        let visitor = Self.thumbnail(level: 80, spot: (x: 100, y: 100, side: 120, level: 200))
+        #expect(gate.decide(visitor, at: 7.1, tracking: false, behind: true) == .search)
+    }
+
     @Test func aChangeIsSearchedAtOnceThenOnEveryPictureUntilTheSceneSettles() {
         var gate = SceneGate()
         let empty = Self.thumbnail(level: 80), visitor = Self.thumbnail(level: 80, spot: (x: 100, y: 100, side: 120, level: 200))
