@@ -1,5 +1,6 @@
 import AnalyticsStore
 import Foundation
+import Logging
 import SnapRateCore
 import Testing
 import TestSupport
@@ -21,8 +22,7 @@ struct ReportTests {
     }
 
     /// Two days at four kiosks, with a name that is long, and a kiosk of another event.
-    static func fill(_ path: String) async throws {
-        let store = try SQLiteRatingStore(path: path)
+    static func fill(_ store: any RatingStore) async throws {
         let kiosks: [KioskID] = ["door-1", "hall", "stand-B", "a-rather-long-kiosk-name-at-the-back-of-hall-7"]
         var ratings: [RatingRecord] = []
         for day in 0..<2 {
@@ -84,7 +84,7 @@ struct ReportTests {
         let artifacts = Self.artifacts
         try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
         let database = folder.appendingPathComponent("event.sqlite").path
-        try await Self.fill(database)
+        try await Self.fill(try SQLiteRatingStore(path: database))
 
         // The command line's report.
         let file = artifacts.appendingPathComponent("report.html")
@@ -185,6 +185,27 @@ struct ReportTests {
             #expect(!page.reportedProblems.contains { $0.contains("Content Security Policy") }, "\(page.reportedProblems)")
         }
         #expect(server.terminate() == 0, "\(server.stderr)")
+    }
+
+    /// The command on a PostgreSQL store, whose reads need the store's pool running.
+    @Test(.enabled(if: PostgresTestServer.runTests)) func theCommandReadsAPostgresStore() async throws {
+        let url = try await PostgresTestServer.shared().makeDatabase()
+        let store = try await PostgresRatingStore.open(try PostgresStoreConfiguration(url: url), logger: Logger(label: "test.report"))
+        // Run the store (its run() closes its write connection when cancelled) while it is filled.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.run() }
+            try await Self.fill(store)
+            group.cancelAll()
+        }
+        let folder = try Clips.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("report.html")
+        let run = try await ProgramRun.run(TestData.snaprateExecutable, ["report", "--store", url, "--event", Self.event, "--out", file.path])
+        #expect(run.status == 0, "\(run.errors)")
+        let shown = try ShownCounts(report: try String(contentsOf: file, encoding: .utf8))
+        #expect(shown.up + shown.down == 2 * (4 * 36 + 9 * 6))
+        #expect(shown.kiosks.count == 4)
+        #expect(run.output.contains("\"up\":\(shown.up),\"down\":\(shown.down),\"kiosks\":4"), "\(run.output)")
     }
 
     @Test func theCommandNamesWhatIsWrongInOneLine() async throws {
