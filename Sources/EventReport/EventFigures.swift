@@ -57,6 +57,9 @@ public struct EventFigures: Sendable {
     public let kiosks: [Kiosk]
     /// Every clock hour from the one holding `start` to the one holding `end`.
     public let hours: [Hour]
+    /// Sessions in the window with no end recorded: streaming still, or left open by a daemon that
+    /// was killed. They count as streaming until `end`, and the report says how many there are.
+    public let openSessions: Int
 
     /// The hour with the most ratings (the earliest of equals); nil without ratings.
     public var busiestHour: Hour? {
@@ -134,8 +137,8 @@ extension EventFigures {
             let start = scope.from ?? activityStarts.min() ?? scope.now
             let end = scope.to ?? max(start, activityEnds.max() ?? start)
             guard end.timeIntervalSince(start) <= Double(ReportScope.maxDays) * 86_400 else {
-                throw ReportError("the report covers \(Int(end.timeIntervalSince(start) / 86_400)) days, more than "
-                    + "\(ReportScope.maxDays): narrow it with --from and --to (or choose one event)")
+                throw ReportError("the report would cover \(Int(end.timeIntervalSince(start) / 86_400)) days, more than "
+                    + "\(ReportScope.maxDays): narrow its window (from, to) or choose one event")
             }
             let window = DateInterval(start: start, end: end)
 
@@ -169,7 +172,8 @@ extension EventFigures {
                 if next >= end { break }
                 hourStart = next
             }
-            return EventFigures(scope: scope, start: start, end: end, totals: totals, kiosks: kiosks, hours: hours)
+            let open = sessions.filter { $0.ended == nil && $0.started < end }.count
+            return EventFigures(scope: scope, start: start, end: end, totals: totals, kiosks: kiosks, hours: hours, openSessions: open)
         }
 
         static func clip(_ interval: DateInterval, to window: DateInterval) -> DateInterval? {

@@ -107,7 +107,14 @@ public enum ReportPage {
                 + "<td class=\"number\">\(kiosk.counts.sharePercent.map { "\($0)%" } ?? "–")</td>"
                 + "<td class=\"number\">\(kiosk.sessions)</td><td class=\"number\">\(ReportClock.duration(kiosk.uptime))</td></tr>"
         }
-        let empty = figures.kiosks.isEmpty ? "<p class=\"note\">No kiosk rated or streamed in this window.</p>" : ""
+        var notes: [String] = []
+        if figures.kiosks.isEmpty { notes.append("No kiosk rated or streamed in this window.") }
+        if figures.openSessions > 0 {
+            notes.append("\(figures.openSessions) stream\(figures.openSessions == 1 ? " has" : "s have") no end recorded "
+                + "(still streaming, or the server was stopped without a clean shutdown) and count\(figures.openSessions == 1 ? "s" : "") "
+                + "as streaming until the end of the report.")
+        }
+        let empty = notes.map { "<p class=\"note\">\($0)</p>" }.joined()
         return """
             <section class="kiosks">
             <h2>Kiosks</h2>

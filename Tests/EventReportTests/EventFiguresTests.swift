@@ -84,6 +84,8 @@ import TestSupport
         let uptimes: [TimeInterval] = [4.5 * 3600, 3.75 * 3600]
         #expect(figures.kiosks.map(\.uptime) == uptimes)
         #expect(figures.kiosks.map(\.sessions) == [2, 2])
+        #expect(figures.openSessions == 1)
+        #expect(ReportPage.html(figures).contains("1 stream has no end recorded"))
 
         // Two hours hold six ratings: the earlier is the busiest. Open hours without ratings are the quietest.
         #expect(figures.busiestHour?.start == Self.time("2026-05-04T09:00:00Z"))
