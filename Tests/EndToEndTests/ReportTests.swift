@@ -212,11 +212,13 @@ struct ReportTests {
         let folder = try Clips.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let out = folder.appendingPathComponent("report.html").path
+        _ = try SQLiteRatingStore(path: "\(folder.path)/r.sqlite")
         for (arguments, message) in [
             (["--store", "mysql://x", "--out", out], "unsupported store"),
             (["--store", "sqlite:\(folder.path)/r.sqlite", "--time-zone", "Mars/Olympus", "--out", out], "unknown time zone"),
             (["--store", "sqlite:\(folder.path)/r.sqlite", "--from", "yesterday", "--out", out], "is not a time"),
             (["--store", "sqlite:\(folder.path)/r.sqlite", "--out", folder.path + "/missing/report.html"], "cannot write"),
+            (["--store", "sqlite:\(folder.path)/typo.sqlite", "--out", out], "does not exist"),
         ] {
             let run = try await ProgramRun.run(TestData.snaprateExecutable, ["report"] + arguments)
             #expect(run.status != 0)

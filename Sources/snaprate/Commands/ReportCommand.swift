@@ -48,6 +48,11 @@ struct ReportCommand: AsyncParsableCommand {
             Console.error("\(error)")
             throw ExitCode(2)
         }
+        // Opening a SQLite path creates the file: a mistyped one would give an empty report.
+        if case .sqlite(let path) = try? StoreLocation(store), !FileManager.default.fileExists(atPath: path) {
+            Console.error("the store \(store) does not exist")
+            throw ExitCode(1)
+        }
         let (location, ratingStore) = try await StoreLocation.open(store, logger: Logger(label: "snaprate.store"))
         let figures: EventFigures
         do {
