@@ -33,6 +33,7 @@ let package = Package(
         .library(name: "StreamRating", targets: ["StreamRating"]),
         .library(name: "RatingRing", targets: ["RatingRing"]),
         .library(name: "AnalyticsStore", targets: ["AnalyticsStore"]),
+        .library(name: "EventReport", targets: ["EventReport"]),
         .library(name: "SnapRateServer", targets: ["SnapRateServer"]),
     ],
     dependencies: [
@@ -104,10 +105,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // The event report for sponsors: figures from a store, rendered as one self-contained HTML file.
+        .target(name: "EventReport", dependencies: ["SnapRateCore", "AnalyticsStore"]),
         .target(
             name: "SnapRateServer",
             dependencies: [
                 "SnapRateCore", "MediaIngest", "HandEngine", "ThumbRating", "StreamRating", "RatingRing", "AnalyticsStore",
+                "EventReport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Atomics", package: "swift-atomics"),
@@ -130,7 +134,7 @@ let package = Package(
             name: "snaprate",
             dependencies: [
                 "SnapRateCore", "MediaIngest", "HandEngine", "ThumbRating", "StreamRating", "SnapRateServer",
-                "AnalyticsStore", "RatingRing",
+                "AnalyticsStore", "RatingRing", "EventReport",
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -173,6 +177,9 @@ let package = Package(
         .testTarget(name: "AnalyticsStoreTests", dependencies: [
             "AnalyticsStore", "SnapRateCore", "TestSupport",
             .product(name: "Logging", package: "swift-log"), .product(name: "PostgresNIO", package: "postgres-nio"),
+        ]),
+        .testTarget(name: "EventReportTests", dependencies: [
+            "EventReport", "AnalyticsStore", "SnapRateCore", "TestSupport",
         ]),
         .testTarget(name: "SnapRateCLITests", dependencies: ["snaprate", "TestSupport"]),
         // The server's parts on their own, in process.

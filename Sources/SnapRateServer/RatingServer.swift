@@ -67,6 +67,7 @@ public struct RatingServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: SiteMiddleware(site: context.site))
         APIRoutes(context: context, board: board, metricsText: metricsText).add(to: router)
+        ReportRoutes(context: context).add(to: router)
         PageRoutes(pages: configuration.pages, tls: configuration.tls).add(to: router)
         let webSocketRouter = Router(context: SocketRequestContext.self)
         webSocketRouter.add(middleware: SiteMiddleware(site: context.site))

@@ -6,6 +6,6 @@ struct SnapRate: AsyncParsableCommand {
         commandName: "snaprate",
         abstract: "Turns live camera video into thumbs-up / thumbs-down ratings.",
         subcommands: [SetupCommand.self, AnalyzeCommand.self, EvalCommand.self, TrainThumbsCommand.self, HandsCommand.self, ServeCommand.self,
-                      LoadTestCommand.self, TLSCommand.self]
+                      LoadTestCommand.self, TLSCommand.self, ReportCommand.self]
     )
 }

@@ -74,7 +74,8 @@ import TestSupport
         let log = try await withServer(tokens) { server, _ in
             let base = server.baseURL
 
-            for path in ["/api/ratings", "/api/ratings.csv?kiosk=door-1", "/api/summary", "/api/streams", "/api/sessions", "/metrics"] {
+            for path in ["/api/ratings", "/api/ratings.csv?kiosk=door-1", "/api/summary", "/api/streams", "/api/sessions",
+                         "/api/report.html", "/metrics"] {
                 let none = try await HTTP.get(base + path)
                 #expect(none.status == 401 && none.header("WWW-Authenticate") == "Bearer realm=\"snaprate\"", "\(path)")
                 let wrong = try await HTTP.get(base + path, headers: Self.bearer(tokens.wrong))

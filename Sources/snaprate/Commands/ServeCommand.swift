@@ -128,20 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
             Console.error("--send-timeout must be positive")
             throw ExitCode(2)
         }
-        let location: StoreLocation
-        do {
-            location = try StoreLocation(store)
-        } catch {
-            Console.error("\(error)")
-            throw ExitCode(2)
-        }
-        let ratingStore: any RatingStore
-        do {
-            ratingStore = try await location.open(logger: Logger(label: "snaprate.store"))
-        } catch {
-            Console.error("cannot open the store \(location.shown): \(location.describe(error))")
-            throw ExitCode(1)
-        }
+        let (_, ratingStore) = try await StoreLocation.open(store, logger: Logger(label: "snaprate.store"))
         guard maxLag > 0, detectionThreads > 0 else {
             Console.error("--max-lag and --detection-threads must be positive")
             throw ExitCode(2)

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Logging
 import AnalyticsStore
 
@@ -43,6 +44,24 @@ enum StoreLocation {
             try SQLiteRatingStore(path: path)
         case .postgres(let configuration):
             try await PostgresRatingStore.open(configuration, logger: logger)
+        }
+    }
+
+    /// The store `text` names, opened; a description that cannot be used (exit status 2) or a
+    /// store that cannot be opened (1) is one line on stderr naming it.
+    static func open(_ text: String, logger: Logger) async throws(ExitCode) -> (location: StoreLocation, store: any RatingStore) {
+        let location: StoreLocation
+        do {
+            location = try StoreLocation(text)
+        } catch {
+            Console.error("\(error)")
+            throw ExitCode(2)
+        }
+        do {
+            return (location, try await location.open(logger: logger))
+        } catch {
+            Console.error("cannot open the store \(location.shown): \(location.describe(error))")
+            throw ExitCode(1)
         }
     }
 
