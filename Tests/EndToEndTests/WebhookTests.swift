@@ -124,6 +124,35 @@ import TestSupport
         #expect(await second.stop() == 0, "\(second.stderr)")
     }
 
+    @Test(.enabled(if: PostgresTestServer.runTests))
+    func nodesOnOnePostgresDeliverEachRatingOnceAndHandTheTargetOver() async throws {
+        let clip = try Clips.clip(Self.clipName)
+        let expected = try await Analyze.ratings(of: clip)
+        let receiver = try await WebhookReceiver()
+        defer { receiver.stop() }
+        let file = try Self.webhooksFile(["\(receiver.url) nodes-secret-0123456789 id=crm"])
+        let database = try await PostgresTestServer.shared().makeDatabase()
+
+        // Both nodes have the target; the first to lease it delivers, here the one ingesting.
+        let ingesting = try ServeProcess(store: database, arguments: ["--stdin", "cam", "--webhooks", file])
+        let other = try ServeProcess(store: database, arguments: ["--webhooks", file])
+        ingesting.feedStdin(try Data(contentsOf: URL(fileURLWithPath: clip)))
+        try await eventually("the first clip's ratings delivered") { receiver.acknowledged.count >= expected.count }
+        #expect(receiver.requests.compactMap(\.seq) == (1...Int64(expected.count)).map { $0 })
+
+        // Its shutdown gives the lease up: the remaining node delivers what a third one rates.
+        #expect(await ingesting.stop() == 0, "\(ingesting.stderr)")
+        let third = try ServeProcess(store: database, arguments: ["--stdin", "cam-2", "--webhooks", file])
+        third.feedStdin(try Data(contentsOf: URL(fileURLWithPath: clip)))
+        try await eventually("the second clip's ratings delivered", timeout: 120) {
+            receiver.acknowledged.count >= 2 * expected.count
+        }
+        #expect(receiver.requests.compactMap(\.seq) == (1...Int64(2 * expected.count)).map { $0 })
+        #expect(receiver.requests.allSatisfy { $0.isSigned(with: "nodes-secret-0123456789") })
+        #expect(await other.stop() == 0, "\(other.stderr)")
+        #expect(await third.stop() == 0, "\(third.stderr)")
+    }
+
     @Test func aBadWebhooksFileStopsServeNamingTheLineNeverTheSecret() throws {
         let secret = "do-not-print-this-secret-0123"
         let database = try Clips.temporaryFolder().appendingPathComponent("never.sqlite").path
