@@ -43,10 +43,10 @@ public struct RatingServer: Sendable {
         }
         if let feed = context.commitFeed { services.append(StoredRatingFeed(context: context, feed: feed)) }
         let board = StreamBoard(context: context)
-        // The fanout stops after the server and the subscribers' close handshakes.
         services.append(StoreWriter(context: context))
         // Stops before the store writer: what shutdown still stores is delivered after the restart.
         if !context.configuration.webhooks.targets.isEmpty { services.append(WebhookDelivery(context: context)) }
+        // The fanout stops after the server and the subscribers' close handshakes.
         services += [context.fanout, board, SubscriberDrain(context: context), application(board: board)]
         if let kiosk = context.configuration.stdinKiosk, let stdin {
             services.append(StdinIngest(context: context, kiosk: kiosk, source: stdin))

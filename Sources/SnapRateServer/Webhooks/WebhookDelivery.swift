@@ -26,7 +26,7 @@ struct WebhookDelivery: Service {
         clientConfiguration.timeout = HTTPClient.Configuration.Timeout(
             connect: TimeAmount(configuration.timeout), read: TimeAmount(configuration.timeout))
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration,
-                                backgroundActivityLogger: context.logger)
+                                backgroundActivityLogger: Self.clientLogger(context.logger))
         let context = context, holder = holder
         context.logger.info("webhooks on", metadata: ["targets": "\(configuration.targets.map(\.id).joined(separator: ","))"])
         await cancelWhenGracefulShutdown {
@@ -39,5 +39,13 @@ struct WebhookDelivery: Service {
             }
         }
         try? await client.shutdown()
+    }
+
+    /// The client's own logs at info at the most: at debug it would name each request's URL, whose
+    /// path may hold a receiver's credential.
+    static func clientLogger(_ logger: Logger) -> Logger {
+        var quieter = logger
+        quieter.logLevel = max(quieter.logLevel, .info)
+        return quieter
     }
 }

@@ -227,7 +227,8 @@ struct WebhookTargetDelivery {
         request.headers.add(name: "SnapRate-Signature", value: WebhookSignature.header(key: target.key, timestamp: timestamp, body: body))
         request.body = .bytes(ByteBuffer(bytes: body))
         do {
-            let response = try await client.execute(request, timeout: TimeAmount(configuration.timeout), logger: logger)
+            let response = try await client.execute(request, timeout: TimeAmount(configuration.timeout),
+                                                    logger: WebhookDelivery.clientLogger(logger))
             // Read (and drop) the answer, at most 64 KiB of it, so the connection can be used again.
             _ = try? await response.body.collect(upTo: 1 << 16)
             guard (200..<300).contains(response.status.code) else {
