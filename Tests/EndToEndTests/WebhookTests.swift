@@ -1,3 +1,4 @@
+import AnalyticsStore
 import Foundation
 import Testing
 import TestSupport
@@ -122,6 +123,28 @@ import TestSupport
         #expect(got[1].body == got[2].body)
         #expect(got.allSatisfy { $0.isSigned(with: "kill-secret-0123456789") })
         #expect(await second.stop() == 0, "\(second.stderr)")
+    }
+
+    @Test func aTargetFailingLongerThanTheGiveUpTimeHasItsRatingsSkippedAndCounted() async throws {
+        let clip = try Clips.clip(Self.clipName)
+        let expected = try await Analyze.ratings(of: clip)
+        let receiver = try await WebhookReceiver { _ in .status(503) }
+        defer { receiver.stop() }
+        let file = try Self.webhooksFile(["\(receiver.url) down-secret-0123456789 id=down"])
+        let database = try Clips.temporaryFolder().appendingPathComponent("webhooks.sqlite").path
+        let server = try ServeProcess(store: database, arguments: [
+            "--stdin", "cam", "--webhooks", file, "--webhook-give-up", "2s"])
+        server.feedStdin(try Data(contentsOf: URL(fileURLWithPath: clip)))
+        try await eventually("every rating skipped", timeout: 120) {
+            try await Self.metric(server, "snaprate_webhook_failed_total{target=\"down\"}") == Double(expected.count)
+        }
+        #expect(try await Self.metric(server, "snaprate_webhook_lag_ratings{target=\"down\"}") == 0)
+        #expect(try await Self.metric(server, "snaprate_webhook_delivered_total{target=\"down\"}") ?? 0 == 0)
+        #expect(receiver.requests.first?.key == "default:1" && receiver.acknowledged.isEmpty)
+        #expect(await server.stop() == 0, "\(server.stderr)")
+        #expect(server.stderr.contains("failing for longer than the give-up time: skipped ratings"), "\(server.stderr)")
+        let store = try SQLiteRatingStore(path: database)
+        #expect(try await store.webhookCursor(target: "down") == Int64(expected.count), "the cursor moved past them")
     }
 
     @Test(.enabled(if: PostgresTestServer.runTests))
