@@ -29,6 +29,23 @@ public protocol RatingStore: Sendable {
     /// Deletes ratings and ended sessions older than `date`; returns how many ratings went.
     func purge(before date: Date) async throws -> Int
 
+    /// Takes, or renews, the lease on delivering to the webhook target `target` for `holder`, until
+    /// `lease` from now; a target met for the first time gets a cursor at `start`. Returns the
+    /// target's cursor (the last sequence number it acknowledged) when `holder` holds the lease,
+    /// nil while another holder's lease runs. One lease per target is what keeps several nodes on
+    /// one store from each delivering every rating to it.
+    func leaseWebhookCursor(target: String, holder: UUID, for lease: Duration, startingAt start: Int64) async throws -> Int64?
+
+    /// Moves `target`'s cursor forward to `sequence` (never back) if `holder` still holds its lease,
+    /// run out or not, as long as nobody took it over; false when another holder has.
+    func advanceWebhookCursor(target: String, holder: UUID, to sequence: Int64) async throws -> Bool
+
+    /// Gives up `holder`'s lease on `target` (at shutdown), so another node may take over at once.
+    func releaseWebhookCursor(target: String, holder: UUID) async throws
+
+    /// `target`'s cursor, nil for a target never leased.
+    func webhookCursor(target: String) async throws -> Int64?
+
     /// The schema versions applied to this store, oldest first.
     func appliedMigrations() async throws -> [String]
 

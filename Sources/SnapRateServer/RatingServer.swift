@@ -43,9 +43,11 @@ public struct RatingServer: Sendable {
         }
         if let feed = context.commitFeed { services.append(StoredRatingFeed(context: context, feed: feed)) }
         let board = StreamBoard(context: context)
+        services.append(StoreWriter(context: context))
+        // Stops before the store writer: what shutdown still stores is delivered after the restart.
+        if !context.configuration.webhooks.targets.isEmpty { services.append(WebhookDelivery(context: context)) }
         // The fanout stops after the server and the subscribers' close handshakes.
-        services += [StoreWriter(context: context), context.fanout, board, SubscriberDrain(context: context),
-                     application(board: board)]
+        services += [context.fanout, board, SubscriberDrain(context: context), application(board: board)]
         if let kiosk = context.configuration.stdinKiosk, let stdin {
             services.append(StdinIngest(context: context, kiosk: kiosk, source: stdin))
         }

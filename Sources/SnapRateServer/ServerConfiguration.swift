@@ -60,6 +60,8 @@ public struct ServerConfiguration: Sendable {
     public var publicNames = [String]()
     /// Pages besides the server's own that may open a WebSocket here.
     public var allowedOrigins = AllowedOrigins()
+    /// Where stored ratings are POSTed (none by default), and how.
+    public var webhooks = WebhookConfiguration()
     /// Set to speak HTTPS and WSS instead of HTTP and WS.
     public var tls: TLSCredentials?
 

@@ -66,7 +66,7 @@ struct PostgresRatingStoreTests {
             for store in stores { group.addTask { await store.run() } }
             for store in stores {
                 let applied = try await store.appliedMigrations()
-                #expect(applied == ["v1 ratings and sessions", "v2 idempotent appends"])
+                #expect(applied == ["v1 ratings and sessions", "v2 idempotent appends", "v3 webhook cursors"])
             }
         }
     }

@@ -45,7 +45,8 @@ enum StoreConformance {
             let reopened = try await open()
             #expect(try await reopened.latestSequence() == 2)
             #expect(try await reopened.append([rating("a", .down)]).map(\.storedSequence) == [3])
-            #expect(try await reopened.appliedMigrations() == ["v1 ratings and sessions", "v2 idempotent appends"])
+            #expect(try await reopened.appliedMigrations() == ["v1 ratings and sessions", "v2 idempotent appends",
+                                                                 "v3 webhook cursors"])
         },
         StoreCase(name: "summary counts up and down per kiosk") { open in
             let store = try await open()
@@ -138,6 +139,37 @@ enum StoreConformance {
             #expect(try await store.purge(before: cutoff) == 0)
             #expect(try await store.summary(event: nil).map(\.kiosk) == ["b", "c"])
             #expect(try await store.sessions(kiosk: "k").map(\.id) == [late])
+        },
+        StoreCase(name: "a webhook cursor starts where asked, only moves forward and outlives the handle") { open in
+            let store = try await open()
+            let node = UUID()
+            #expect(try await store.webhookCursor(target: "crm") == nil)
+            #expect(try await store.leaseWebhookCursor(target: "crm", holder: node, for: .seconds(60), startingAt: 7) == 7)
+            #expect(try await store.leaseWebhookCursor(target: "chat", holder: node, for: .seconds(60), startingAt: 0) == 0)
+            #expect(try await store.advanceWebhookCursor(target: "crm", holder: node, to: 9))
+            #expect(try await store.advanceWebhookCursor(target: "crm", holder: node, to: 8), "an older acknowledgement")
+            #expect(try await store.webhookCursor(target: "crm") == 9)
+            #expect(try await store.webhookCursor(target: "chat") == 0)
+            // A restart: the cursor, not the new start, is where delivery resumes.
+            let reopened = try await open()
+            #expect(try await reopened.leaseWebhookCursor(target: "crm", holder: node, for: .seconds(60), startingAt: 100) == 9)
+        },
+        StoreCase(name: "one holder at a time delivers to a webhook target") { open in
+            let nodeA = try await open(), nodeB = try await open()
+            let a = UUID(), b = UUID()
+            #expect(try await nodeA.leaseWebhookCursor(target: "crm", holder: a, for: .seconds(60), startingAt: 0) == 0)
+            #expect(try await nodeB.leaseWebhookCursor(target: "crm", holder: b, for: .seconds(60), startingAt: 0) == nil)
+            #expect(try await nodeB.advanceWebhookCursor(target: "crm", holder: b, to: 5) == false)
+            #expect(try await nodeA.advanceWebhookCursor(target: "crm", holder: a, to: 3))
+            // A's lease runs out (renewed for no time at all): B takes over from A's cursor, and A's
+            // late acknowledgement no longer moves it.
+            #expect(try await nodeA.leaseWebhookCursor(target: "crm", holder: a, for: .zero, startingAt: 0) == 3)
+            #expect(try await nodeB.leaseWebhookCursor(target: "crm", holder: b, for: .seconds(60), startingAt: 0) == 3)
+            #expect(try await nodeA.advanceWebhookCursor(target: "crm", holder: a, to: 4) == false)
+            #expect(try await nodeA.leaseWebhookCursor(target: "crm", holder: a, for: .seconds(60), startingAt: 0) == nil)
+            // Released at B's shutdown: A takes over at once.
+            try await nodeB.releaseWebhookCursor(target: "crm", holder: b)
+            #expect(try await nodeA.leaseWebhookCursor(target: "crm", holder: a, for: .seconds(60), startingAt: 0) == 3)
         },
     ]
 }

@@ -160,4 +160,14 @@ final class FlakyPurgeStore: RatingStore, @unchecked Sendable {
     }
     func sessions(kiosk: KioskID?) async throws -> [StreamSessionRecord] { try await inner.sessions(kiosk: kiosk) }
     func appliedMigrations() async throws -> [String] { try await inner.appliedMigrations() }
+    func leaseWebhookCursor(target: String, holder: UUID, for lease: Duration, startingAt start: Int64) async throws -> Int64? {
+        try await inner.leaseWebhookCursor(target: target, holder: holder, for: lease, startingAt: start)
+    }
+    func advanceWebhookCursor(target: String, holder: UUID, to sequence: Int64) async throws -> Bool {
+        try await inner.advanceWebhookCursor(target: target, holder: holder, to: sequence)
+    }
+    func releaseWebhookCursor(target: String, holder: UUID) async throws {
+        try await inner.releaseWebhookCursor(target: target, holder: holder)
+    }
+    func webhookCursor(target: String) async throws -> Int64? { try await inner.webhookCursor(target: target) }
 }

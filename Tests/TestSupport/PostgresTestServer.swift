@@ -153,20 +153,8 @@ public final class PostgresTestServer: Sendable {
 
     /// A loopback port nobody listens on now.
     public static func freePort() throws -> Int {
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard socket >= 0 else { throw MissingTestData(description: "no socket for a free port") }
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { address in
-                bind(socket, address, length) == 0 && getsockname(socket, address, &length) == 0
-            }
-        }
-        guard bound else { throw MissingTestData(description: "could not find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        let (socket, port) = try LoopbackSocket.bind()
+        close(socket)
+        return port
     }
 }

@@ -67,6 +67,18 @@ enum PostgresSchema {
             """,
             "CREATE INDEX rating_writes_by_time ON rating_writes (written)",
         ]),
+        Migration(name: "v3 webhook cursors", statements: [
+            // One row per webhook target: the last sequence number it acknowledged, and which node
+            // delivers to it until when (the database's clock, so nodes' clocks need not agree).
+            """
+            CREATE TABLE webhook_cursors (
+                target TEXT PRIMARY KEY,
+                delivered BIGINT NOT NULL,
+                holder UUID,
+                lease_until TIMESTAMPTZ NOT NULL DEFAULT '-infinity'
+            )
+            """,
+        ]),
     ]
 
     /// Applies the migrations this database has not had yet, all in one transaction (PostgreSQL's

@@ -4,7 +4,7 @@ import SnapRateCore
 
 /// The default store: one SQLite file in WAL mode (readers never wait for the writer), through GRDB.
 public final class SQLiteRatingStore: RatingStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {

@@ -47,6 +47,18 @@ enum SQLiteSchema {
                 CREATE INDEX rating_writes_by_time ON rating_writes (written);
                 """)
         }
+        migrator.registerMigration("v3 webhook cursors") { db in
+            // One row per webhook target: the last sequence number it acknowledged, and who
+            // delivers to it until when (`lease_until`, Unix seconds).
+            try db.execute(sql: """
+                CREATE TABLE webhook_cursors (
+                    target TEXT PRIMARY KEY,
+                    delivered INTEGER NOT NULL,
+                    holder TEXT,
+                    lease_until REAL NOT NULL DEFAULT 0
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -64,6 +64,28 @@ final class ServerMetrics: Sendable {
     func ratings(kiosk: KioskID, rating: Rating) -> Counter {
         Counter(label: "snaprate_ratings_total", dimensions: [("kiosk", kiosk.value), ("rating", rating.rawValue)])
     }
+
+    func webhook(target: String) -> WebhookMetrics { WebhookMetrics(target: target) }
+}
+
+/// One webhook target's metrics, labelled with its id (`id=` or the URL's host, never the path,
+/// which may hold a credential, nor the secret).
+struct WebhookMetrics: Sendable {
+    /// Ratings the target acknowledged with a 2xx.
+    let delivered: Counter
+    /// Requests sent again after a failed one.
+    let retried: Counter
+    /// Ratings skipped after the target failed for longer than the give-up time.
+    let failed: Counter
+    /// Stored ratings seen but not yet acknowledged or passed over.
+    let lag: Gauge
+
+    init(target: String) {
+        delivered = Counter(label: "snaprate_webhook_delivered_total", dimensions: [("target", target)])
+        retried = Counter(label: "snaprate_webhook_retried_total", dimensions: [("target", target)])
+        failed = Counter(label: "snaprate_webhook_failed_total", dimensions: [("target", target)])
+        lag = Gauge(label: "snaprate_webhook_lag_ratings", dimensions: [("target", target)])
+    }
 }
 
 extension Metrics.Timer {

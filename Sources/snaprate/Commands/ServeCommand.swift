@@ -27,11 +27,13 @@ struct ServeCommand: AsyncParsableCommand {
 
         HTTPS: --tls-dir DIR (made by `snaprate tls init --dir DIR`), or --tls-cert FILE --tls-key FILE; SIGHUP re-reads them. With --tls-dir, /ca.crt offers the local authority's certificate for tablets to trust.
 
+        Webhooks: --webhooks FILE POSTs every stored rating (the JSON of WS /ws) to each target in the file, one `URL SECRET [id=NAME] [kiosks=K1,K2] [ratings=up|down]` a line, signed in SnapRate-Signature (t=UNIX_SECONDS,v1=HMAC-SHA256 of "t.BODY" with the secret) with Idempotency-Key EVENT:SEQ; in sequence order, at least once, retried with backoff, resumed after a restart; a target failing for longer than --webhook-give-up (24h) has its waiting ratings skipped, logged and counted.
+
         Retention: --retain-days N deletes ratings and ended sessions older than N days, at start and then hourly; without it they are kept for ever. No frame or video is ever written to disk.
 
         Limits (each answered with a clear error, see the README): --max-dimension, --max-chunk-size, --max-message-size, --max-ingest-rate over --ingest-rate-window, --streams-per-ip, --subscribers-per-ip, --max-streams, --idle-timeout. The per-address limits spare loopback clients (a local reverse proxy, loadtest) unless --limit-loopback.
 
-        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN, SNAPRATE_PAGES, SNAPRATE_TOKENS_FILE, SNAPRATE_INSECURE, SNAPRATE_RETAIN_DAYS, SNAPRATE_DETECT, SNAPRATE_TLS_DIR (and _CERT, _KEY, _CA), SNAPRATE_PUBLIC_NAMES and SNAPRATE_ALLOW_ORIGINS (comma-separated) and the limits' SNAPRATE_MAX_DIMENSION and so on set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
+        SNAPRATE_HOST, SNAPRATE_PORT, SNAPRATE_STORE, SNAPRATE_STORE_QUEUE, SNAPRATE_EVENT, SNAPRATE_STDIN, SNAPRATE_PAGES, SNAPRATE_TOKENS_FILE, SNAPRATE_INSECURE, SNAPRATE_RETAIN_DAYS, SNAPRATE_DETECT, SNAPRATE_TLS_DIR (and _CERT, _KEY, _CA), SNAPRATE_WEBHOOKS_FILE, SNAPRATE_WEBHOOK_GIVE_UP, SNAPRATE_WEBHOOK_TIMEOUT, SNAPRATE_PUBLIC_NAMES and SNAPRATE_ALLOW_ORIGINS (comma-separated) and the limits' SNAPRATE_MAX_DIMENSION and so on set the flags of the same name when they are not given (SNAPRATE_MODELS is the model folder, as for every command).
         """
     )
 
@@ -86,6 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var site: SiteOptions
 
+    @OptionGroup var webhooks: WebhookOptions
+
     @OptionGroup var limits: LimitOptions
 
     @OptionGroup var models: ModelOptions
@@ -107,6 +111,7 @@ struct ServeCommand: AsyncParsableCommand {
         let publicNames = try site.names()
         let allowedOrigins = try site.origins()
         let tls = try site.credentials()
+        let webhookConfiguration = try webhooks.resolve(logger: logger)
         if let retainDays, !(1...36_500).contains(retainDays) {
             Console.error("--retain-days must be from 1 to 36500")
             throw ExitCode(2)
@@ -175,6 +180,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.publicNames = publicNames
         configuration.allowedOrigins = allowedOrigins
         configuration.tls = tls
+        configuration.webhooks = webhookConfiguration
         let scheme = tls == nil ? "http" : "https"
         let server = RatingServer(
             configuration: configuration, store: ratingStore, logger: logger,
@@ -203,6 +209,7 @@ struct ServeCommand: AsyncParsableCommand {
         }
         access.applyEnvironment(environment)
         site.applyEnvironment(environment)
+        webhooks.applyEnvironment(environment)
         limits.applyEnvironment(environment)
     }
 }
