@@ -9,6 +9,13 @@ import SnapRateCore
 /// What every part of one server shares: the store, the two rings, metrics and whether new streams
 /// are still taken. One per server; nothing here is global.
 final class ServerContext: Sendable {
+    /// The nice value added to the threads that decode and detect, so that the network's threads
+    /// (pushes, requests, ingest) take a core first when there are more streams than cores can
+    /// serve. Decoders and detection share the rest evenly, thread for thread: with decoders left
+    /// at the process's own priority, a venue's 48 decoders held a rating's detection at a tenth
+    /// of a core, and its push came up to 140 ms after the frame.
+    static let mediaThreadNiceness: Int32 = 5
+
     let configuration: ServerConfiguration
     let store: any RatingStore
     /// Set when other nodes write to the same store: then every node's commits, not this node's
@@ -56,7 +63,7 @@ final class ServerContext: Sendable {
         self.metrics = ServerMetrics()
         self.storeHealth = StoreHealth(queueCapacity: configuration.storeQueueCapacity)
         self.fanout = LiveFanout(ring: stored)
-        self.detection = DetectionExecutor(threads: configuration.detectionThreads, niceness: 5)
+        self.detection = DetectionExecutor(threads: configuration.detectionThreads, niceness: Self.mediaThreadNiceness)
         self.framePool = SharedFramePool()
         self.handModels = HandModelPool(variant: configuration.modelVariant, models: configuration.models, logger: logger)
         self.access = AccessGuard(tokens: configuration.accessTokens, metrics: metrics, logger: logger)

@@ -15,15 +15,20 @@ public struct DecodeOptions: Sendable {
     /// Where the decoder's picture buffers come from: a pool shared with other decoders, or
     /// (nil) FFmpeg's own, per decoder. Decoders holding it keep it alive.
     public var framePool: SharedFramePool?
+    /// Added to the decoding thread's nice value (Linux keeps it per thread). A server runs its
+    /// decoders, like its detection, below its network threads, so that a rating's push never
+    /// waits behind another stream's decoding.
+    public var threadNiceness: Int32
 
     public init(pixelFormat: PixelFormat = .rgb24, outputSize: (width: Int, height: Int)? = nil,
                 maxDimension: Int = Defaults.maxDimension, acceptStillImages: Bool = false, ioBufferSize: Int = 64 << 10,
-                framePool: SharedFramePool? = nil) {
+                framePool: SharedFramePool? = nil, threadNiceness: Int32 = 0) {
         self.pixelFormat = pixelFormat
         self.outputSize = outputSize
         self.maxDimension = maxDimension
         self.acceptStillImages = acceptStillImages
         self.ioBufferSize = ioBufferSize
         self.framePool = framePool
+        self.threadNiceness = threadNiceness
     }
 }

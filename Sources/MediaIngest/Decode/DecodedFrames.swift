@@ -69,6 +69,7 @@ public struct DecodedFrames: AsyncSequence, Sendable {
         let source = source, options = options, logger = logger, delivery = delivery, lookahead = lookahead
         let handover = handover
         let thread = Thread {
+            lowerThreadPriority(by: options.threadNiceness)
             do {
                 let decoder = try MediaDecoder(source: source, options: options, logger: logger)
                 mailbox.put(.event(.opened(decoder.info)))

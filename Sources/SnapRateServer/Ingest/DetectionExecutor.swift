@@ -1,8 +1,6 @@
 import Foundation
 import NIOCore
-#if canImport(Glibc)
-import Glibc
-#endif
+import SnapRateCore
 
 /// The threads that run the streams' hand detection, away from Swift's cooperative pool.
 ///
@@ -55,13 +53,7 @@ final class DetectionExecutor: TaskExecutor, @unchecked Sendable {
     }
 
     private func work() {
-        #if os(Linux)
-        if niceness != 0 {
-            // With `who` 0 this changes the calling thread alone on Linux.
-            let which = __priority_which_t(PRIO_PROCESS.rawValue)
-            _ = setpriority(which, 0, getpriority(which, 0) + niceness)
-        }
-        #endif
+        lowerThreadPriority(by: niceness)
         while let job = take() {
             job.runSynchronously(on: asUnownedTaskExecutor())
         }
