@@ -29,7 +29,7 @@ struct AccessOptions: ParsableArguments {
         do {
             if let tokensFile {
                 tokens = try AccessTokens.load(file: tokensFile)
-                warnIfOthersCanRead(tokensFile, logger: logger)
+                SecretFile.warnIfOthersCanRead(tokensFile, what: "tokens file", logger: logger)
             }
             if let inline = environment["SNAPRATE_TOKENS"], !inline.isEmpty {
                 tokens = try tokens.merging(AccessTokens.parse(environment: inline, name: "SNAPRATE_TOKENS"))
@@ -49,11 +49,5 @@ struct AccessOptions: ParsableArguments {
             logger.info("access control on: \(tokens.count) token(s)")
         }
         return tokens
-    }
-
-    private func warnIfOthersCanRead(_ path: String, logger: Logger) {
-        guard let mode = (try? FileManager.default.attributesOfItem(atPath: path))?[.posixPermissions] as? Int,
-              mode & 0o077 != 0 else { return }
-        logger.warning("the tokens file \(path) can be read by other users (mode \(String(mode, radix: 8))): chmod 600 it")
     }
 }

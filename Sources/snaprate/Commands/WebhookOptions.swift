@@ -45,9 +45,7 @@ struct WebhookOptions: ParsableArguments {
             Console.error("\(error)")
             throw ExitCode(2)
         }
-        if let mode = (try? FileManager.default.attributesOfItem(atPath: webhooksFile))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
-            logger.warning("the webhooks file \(webhooksFile) can be read by other users (mode \(String(mode, radix: 8))): chmod 600 it")
-        }
+        SecretFile.warnIfOthersCanRead(webhooksFile, what: "webhooks file", logger: logger)
         return configuration
     }
 
