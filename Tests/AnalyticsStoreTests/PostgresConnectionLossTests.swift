@@ -89,17 +89,17 @@ struct PostgresConnectionLossTests {
         }
         defer { writer.cancel() }
 
-        try await eventually("every append stored", timeout: 600) {
+        try await eventually("every append stored") {
             progress.withLockedValue { $0.answered } == appends
         }
         cutter.cancel()
         _ = try? await cutter.value
         let expected = Array(1...Int64(2 * appends))
-        try await eventually("every rating delivered", timeout: 120) {
+        try await eventually("every rating delivered") {
             delivered.sequences.count >= expected.count
         }
         follower.cancel()
-        try await eventually("the feed stopped when cancelled", timeout: 60) { followerEnded.withLockedValue { $0 } }
+        try await eventually("the feed stopped when cancelled") { followerEnded.withLockedValue { $0 } }
 
         print("connection loss: \(cuts.withLockedValue { $0 }) connections cut, \(progress.withLockedValue { $0.failures }) failed appends retried")
         #expect(cuts.withLockedValue { $0 } >= 10, "too few cuts to mean anything")

@@ -181,13 +181,3 @@ final class Delivered: @unchecked Sendable {
     var sequences: [Int64] { records.map(\.storedSequence) }
     func add(_ more: [RatingRecord]) { lock.withLock { all += more } }
 }
-
-/// Polls `condition` every 50 ms until it holds, failing after `timeout` seconds.
-func eventually(_ what: String, timeout: Double = 60, _ condition: () async throws -> Bool) async throws {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
-    }
-    throw MissingTestData(description: "timed out after \(timeout) s waiting for \(what)")
-}

@@ -157,19 +157,22 @@ enum StoreConformance {
         StoreCase(name: "one holder at a time delivers to a webhook target") { open in
             let nodeA = try await open(), nodeB = try await open()
             let a = UUID(), b = UUID()
-            #expect(try await nodeA.leaseWebhookCursor(target: "crm", holder: a, for: .seconds(60), startingAt: 0) == 0)
-            #expect(try await nodeB.leaseWebhookCursor(target: "crm", holder: b, for: .seconds(60), startingAt: 0) == nil)
+            // A lease that outlasts any test: under the full suite's load a minute can pass
+            // between two statements, and a shorter one would run out while held.
+            let held = Duration.seconds(86_400)
+            #expect(try await nodeA.leaseWebhookCursor(target: "crm", holder: a, for: held, startingAt: 0) == 0)
+            #expect(try await nodeB.leaseWebhookCursor(target: "crm", holder: b, for: held, startingAt: 0) == nil)
             #expect(try await nodeB.advanceWebhookCursor(target: "crm", holder: b, to: 5) == false)
             #expect(try await nodeA.advanceWebhookCursor(target: "crm", holder: a, to: 3))
             // A's lease runs out (renewed for no time at all): B takes over from A's cursor, and A's
             // late acknowledgement no longer moves it.
             #expect(try await nodeA.leaseWebhookCursor(target: "crm", holder: a, for: .zero, startingAt: 0) == 3)
-            #expect(try await nodeB.leaseWebhookCursor(target: "crm", holder: b, for: .seconds(60), startingAt: 0) == 3)
+            #expect(try await nodeB.leaseWebhookCursor(target: "crm", holder: b, for: held, startingAt: 0) == 3)
             #expect(try await nodeA.advanceWebhookCursor(target: "crm", holder: a, to: 4) == false)
-            #expect(try await nodeA.leaseWebhookCursor(target: "crm", holder: a, for: .seconds(60), startingAt: 0) == nil)
+            #expect(try await nodeA.leaseWebhookCursor(target: "crm", holder: a, for: held, startingAt: 0) == nil)
             // Released at B's shutdown: A takes over at once.
             try await nodeB.releaseWebhookCursor(target: "crm", holder: b)
-            #expect(try await nodeA.leaseWebhookCursor(target: "crm", holder: a, for: .seconds(60), startingAt: 0) == 3)
+            #expect(try await nodeA.leaseWebhookCursor(target: "crm", holder: a, for: held, startingAt: 0) == 3)
         },
     ]
 }

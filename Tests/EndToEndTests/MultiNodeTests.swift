@@ -93,7 +93,7 @@ struct MultiNodeTests {
         try server.kill()
         // The rest of the stream arrives while the database is away: node B goes on detecting.
         try await nodeB.sendStdin(Data(bytes[sent...]))
-        try await eventually("every rating detected on node B", timeout: 120) {
+        try await eventually("every rating detected on node B") {
             try await SocketClients.metric(nodeB.baseURL, "snaprate_ratings_detected_total") == Double(count)
         }
         let waiting = try await SocketClients.metric(nodeB.baseURL, "snaprate_ratings_pending") ?? 0

@@ -24,7 +24,7 @@ import TestSupport
 
         // GRDB waits 5 s for the lock before a write fails.
         var refusal = ""
-        try await eventually("/readyz to say 503", timeout: 90) {
+        try await eventually("/readyz to say 503") {
             let answer = try await SocketClients.get("\(server.baseURL)/readyz")
             refusal = String(decoding: answer.body, as: UTF8.self)
             return answer.status == 503
@@ -36,7 +36,7 @@ import TestSupport
         #expect(try await SocketClients.get("\(server.baseURL)/healthz").status == 200, "the process itself is alive")
 
         try await offPool { try lock.release() }
-        try await eventually("/readyz to say 200 again", timeout: 90) {
+        try await eventually("/readyz to say 200 again") {
             try await SocketClients.get("\(server.baseURL)/readyz").status == 200
         }
         let stored = try await SocketClients.getJSON("\(server.baseURL)/api/ratings?kiosk=locked")["ratings"] as? [[String: Any]]

@@ -31,18 +31,6 @@ import TestSupport
         return RetentionSweeper(context: context, retention: retention, interval: interval)
     }
 
-    /// Polls `condition` until it holds. The bound is generous: in the full parallel run, suites
-    /// computing without suspending have held the test process's two cooperative threads for
-    /// longer than 20 s (CI saw the sweep at start "time out" that way).
-    static func eventually(_ what: String, timeout: Double = 180, _ condition: () async throws -> Bool) async throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try await condition() { return }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw TimedOut(description: "timed out after \(timeout) s: \(what)")
-    }
-
     @Test func aSweepDeletesWhatIsOlderThanTheRetentionAndKeepsTheRest() async throws {
         let (store, _) = try Self.store()
         let now = Date()
@@ -70,9 +58,9 @@ import TestSupport
         _ = try await store.append([Self.rating("old", at: now.addingTimeInterval(-2 * Self.day)), Self.rating("new", at: now)])
         let running = Task { try await Self.sweeper(store, days: 1, interval: .milliseconds(100)).run() }
         defer { running.cancel() }
-        try await Self.eventually("the sweep at start") { try await store.summary(event: nil).map(\.kiosk) == ["new"] }
+        try await eventually("the sweep at start") { try await store.summary(event: nil).map(\.kiosk) == ["new"] }
         _ = try await store.append([Self.rating("later", at: now.addingTimeInterval(-5 * Self.day))])
-        try await Self.eventually("the next sweep") { try await store.summary(event: nil).map(\.kiosk) == ["new"] }
+        try await eventually("the next sweep") { try await store.summary(event: nil).map(\.kiosk) == ["new"] }
         running.cancel()
         try await running.value
         #expect(try await store.ratings(after: 0, kiosk: nil, limit: 10).map(\.kiosk) == ["new"])
@@ -86,8 +74,8 @@ import TestSupport
         #expect(await sweeper.sweep(now: Date()) == nil)
         let running = Task { try await sweeper.run() }
         defer { running.cancel() }
-        try await Self.eventually("a sweep after the failures") { store.purges >= 3 }
-        try await Self.eventually("the old rating gone") { try await inner.ratings(after: 0, kiosk: nil, limit: 1).isEmpty }
+        try await eventually("a sweep after the failures") { store.purges >= 3 }
+        try await eventually("the old rating gone") { try await inner.ratings(after: 0, kiosk: nil, limit: 1).isEmpty }
         running.cancel()
         try await running.value
     }
@@ -103,7 +91,7 @@ import TestSupport
         try await store.endSession(id: session, ended: now.addingTimeInterval(-9 * Self.day), framesDecoded: 1, decodeErrors: 0, reason: "finished")
 
         let server = try ServeProcess(store: path, arguments: ["--retain-days", "5"])
-        try await Self.eventually("the purge at start") {
+        try await eventually("the purge at start") {
             let rows = try await SocketClients.getJSON("\(server.baseURL)/api/ratings")["ratings"] as? [[String: Any]]
             return rows?.map { $0["kiosk"] as? String } == ["now"]
         }
