@@ -70,7 +70,7 @@ public func eventually(_ what: String, _ condition: () async throws -> Bool) asy
     while try await !condition() {
         try await Task.sleep(for: .milliseconds(50))
         if ContinuousClock.now >= nextReport {
-            FileHandle.standardError.write(Data("still waiting for \(what) after \(ContinuousClock.now - start)\n".utf8))
+            FileHandle.standardError.write(Data("still waiting for \(what) after \((ContinuousClock.now - start).components.seconds) s\n".utf8))
             nextReport += .seconds(60)
         }
     }
