@@ -30,6 +30,15 @@ import TestSupport
         #expect(targets[0].accepts(down) && !targets[0].accepts(up) && !targets[0].accepts(elsewhere))
         #expect(targets[1].accepts(up) && targets[1].accepts(elsewhere))
         #expect(!"\(targets)".contains(Self.secret) && !String(reflecting: targets[0]).contains(Self.secret))
+        #expect(targets.map(\.sendsInClearText) == [false, true, false])
+    }
+
+    @Test func onlyPlainHTTPToAnotherMachineSendsInClearText() throws {
+        let urls = ["http://localhost:9000/x", "http://127.0.0.1/x", "http://[::1]:8080/x", "https://10.0.0.5/x",
+                    "http://10.0.0.5/x", "HTTP://Chat.Example.org/x", "http://127.example.org/x"]
+        let text = urls.enumerated().map { "\($1) \(Self.secret) id=t\($0)" }.joined(separator: "\n")
+        let targets = try WebhookTargets.parse(text, source: "f").targets
+        #expect(targets.map(\.sendsInClearText) == [false, false, false, false, true, true, true])
     }
 
     @Test(arguments: [

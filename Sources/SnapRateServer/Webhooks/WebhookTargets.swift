@@ -17,6 +17,18 @@ public struct WebhookTarget: Sendable {
     /// Where it was written ("webhooks.txt line 3"), for messages.
     let origin: String
 
+    /// Plain http to another machine: the signature proves who sent a rating, but anyone on the
+    /// way can read it. Loopback (a relay on the same box) is not the network.
+    public var sendsInClearText: Bool {
+        guard let url = URL(string: url), url.scheme?.lowercased() == "http", let host = url.host?.lowercased() else {
+            return false
+        }
+        let unbracketed = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+        let octets = unbracketed.split(separator: ".", omittingEmptySubsequences: false)
+        let loopbackIPv4 = octets.count == 4 && octets.allSatisfy { UInt8($0) != nil } && octets[0] == "127"
+        return !(unbracketed == "localhost" || unbracketed == "::1" || loopbackIPv4)
+    }
+
     /// Whether `record` is one this target asked for.
     func accepts(_ record: RatingRecord) -> Bool {
         (kiosks?.contains(record.kiosk) ?? true) && (rating.map { $0 == record.rating } ?? true)

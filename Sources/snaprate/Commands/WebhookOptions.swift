@@ -46,6 +46,12 @@ struct WebhookOptions: ParsableArguments {
             throw ExitCode(2)
         }
         SecretFile.warnIfOthersCanRead(webhooksFile, what: "webhooks file", logger: logger)
+        for target in configuration.targets where target.sendsInClearText {
+            logger.warning("""
+                webhook target \(target.id) is plain http to another machine: its ratings cross the network \
+                unencrypted (its signature still proves the sender); use https
+                """)
+        }
         return configuration
     }
 
