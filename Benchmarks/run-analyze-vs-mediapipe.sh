@@ -21,7 +21,11 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install --quiet mediapipe==0.10.21
 fi
 # The test suite's build settings, so that a tested tree is measured without a second full build.
-(cd "$root" && swift build -c release -Xswiftc -enable-testing --product snaprate >/dev/null)
+# Quiet unless it fails: then its errors, not a silent exit.
+if ! build_log=$(cd "$root" && swift build -c release -Xswiftc -enable-testing --product snaprate 2>&1); then
+  echo "$build_log" >&2
+  exit 1
+fi
 snaprate=$root/.build/release/snaprate
 idle=$root/Benchmarks/clips/empty.webm
 [ -f "$idle" ] || "$root/Benchmarks/make-venue-clips.sh" "$root/Benchmarks/clips" "$gestures" >/dev/null
