@@ -9,12 +9,15 @@ import SnapRateCore
 /// What every part of one server shares: the store, the two rings, metrics and whether new streams
 /// are still taken. One per server; nothing here is global.
 final class ServerContext: Sendable {
-    /// The nice value added to the threads that decode and detect, so that the network's threads
-    /// (pushes, requests, ingest) take a core first when there are more streams than cores can
-    /// serve. Decoders and detection share the rest evenly, thread for thread: with decoders left
-    /// at the process's own priority, a venue's 48 decoders held the detection of a rating's frame
-    /// to a small share of a core, and push p99 was 142 ms (94-108 ms at the same priority).
-    static let mediaThreadNiceness: Int32 = 5
+    /// The nice values, above the process's own, of the threads that detect and of those that
+    /// decode, so that the network's threads (pushes, requests, ingest) take a core first when
+    /// there are more streams than cores can serve, and detection comes before decoding. At a
+    /// venue of 48 kiosks on two cores, push p99 was 142 ms with the decoders at detection's
+    /// priority and 94-112 ms with them at 10 against detection's 5; at 15 against 5 the decoders
+    /// fell behind real time. (Decoders used to be placed relative to the detection thread that
+    /// started them, which is how those values came about.)
+    static let detectionNiceness: Int32 = 5
+    static let decoderNiceness: Int32 = 10
 
     let configuration: ServerConfiguration
     let store: any RatingStore
@@ -63,7 +66,7 @@ final class ServerContext: Sendable {
         self.metrics = ServerMetrics()
         self.storeHealth = StoreHealth(queueCapacity: configuration.storeQueueCapacity)
         self.fanout = LiveFanout(ring: stored)
-        self.detection = DetectionExecutor(threads: configuration.detectionThreads, niceness: Self.mediaThreadNiceness)
+        self.detection = DetectionExecutor(threads: configuration.detectionThreads, niceness: Self.detectionNiceness)
         self.framePool = SharedFramePool()
         self.handModels = HandModelPool(variant: configuration.modelVariant, models: configuration.models, logger: logger)
         self.access = AccessGuard(tokens: configuration.accessTokens, metrics: metrics, logger: logger)

@@ -15,9 +15,9 @@ public struct DecodeOptions: Sendable {
     /// Where the decoder's picture buffers come from: a pool shared with other decoders, or
     /// (nil) FFmpeg's own, per decoder. Decoders holding it keep it alive.
     public var framePool: SharedFramePool?
-    /// Added to the decoding thread's nice value (Linux keeps it per thread). A server runs its
-    /// decoders, like its detection, below its network threads, so that a rating's push never
-    /// waits behind another stream's decoding.
+    /// The decoding thread's nice value is the process's plus this (Linux keeps it per thread). A
+    /// server runs its decoders below its detection, and both below its network threads, so that
+    /// a rating's push never waits behind another stream's decoding.
     public var threadNiceness: Int32
 
     public init(pixelFormat: PixelFormat = .rgb24, outputSize: (width: Int, height: Int)? = nil,

@@ -69,6 +69,7 @@ public struct DecodedFrames: AsyncSequence, Sendable {
         let source = source, options = options, logger = logger, delivery = delivery, lookahead = lookahead
         let handover = handover
         let thread = Thread {
+            nameCurrentThread("decode ", source.name)
             lowerThreadPriority(by: options.threadNiceness)
             do {
                 let decoder = try MediaDecoder(source: source, options: options, logger: logger)
@@ -106,7 +107,6 @@ public struct DecodedFrames: AsyncSequence, Sendable {
                 mailbox.finish(throwing: error)
             }
         }
-        thread.name = "decode \(source.name)"
         thread.start()
         return Iterator(mailbox: mailbox, ending: IterationEnd(mailbox: mailbox, stop: stop, source: source),
                         converter: FrameConverter(format: options.pixelFormat, outputSize: options.outputSize),

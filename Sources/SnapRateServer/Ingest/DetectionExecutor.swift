@@ -34,9 +34,10 @@ final class DetectionExecutor: TaskExecutor, @unchecked Sendable {
             // The threads start with the first stream, so a server that never streams has none.
             started = true
             for index in 0..<threads {
-                let thread = Thread { [self] in work() }
-                thread.name = "detect \(index)"
-                thread.start()
+                Thread { [self] in
+                    nameCurrentThread("detect ", "\(index)")
+                    work()
+                }.start()
             }
         }
         jobs.append(job)

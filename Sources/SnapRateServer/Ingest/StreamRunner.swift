@@ -67,7 +67,7 @@ struct StreamRunner: Sendable {
         let configuration = context.configuration
         let driver = StreamDriver(configuration: .init(
             decode: DecodeOptions(maxDimension: configuration.limits.maxDimension, framePool: context.framePool,
-                                  threadNiceness: ServerContext.mediaThreadNiceness),
+                                  threadNiceness: ServerContext.decoderNiceness),
             pacing: .live(maxLag: configuration.maxLag), effort: .reducedWhileBehind(window: 1),
             detection: configuration.detection, executor: context.detection), logger: logger)
         let observers = StreamObservers([
