@@ -109,9 +109,49 @@ final class KernelConvolutionTests: XCTestCase {
         KernelFixture.assertClose(result.actual, expectedPost, "prelu + add")
     }
 
+    func testEpiloguesFinishedInRegistersMatchTheDefinition() {
+        // Full 16-channel blocks finish their epilogue in registers; the rest (a partial block, a
+        // lone last row, a residual that ends inside a block) in memory. Each shape mixes both:
+        // 13 pixels end on a lone row, 40 and 80 channels end on a partial or narrow block, and a
+        // 16-channel residual covers the first block whole and leaves the others without an add.
+        for (pixels, channels, residualChannels) in [(13, 32, 32), (13, 40, 16), (49, 80, 80), (25, 80, 16), (7, 24, 24)] {
+            let residual = KernelFixture.values(pixels * residualChannels, seed: 21)
+            let residualBuffer = KernelFixture.tensor(residual)
+            let slopes = KernelFixture.values(channels, seed: 22)
+            let post = KernelFixture.values(pixels * channels, seed: 23)
+            let postBuffer = KernelFixture.tensor(post)
+            func withResidual(_ value: Float, _ index: Int) -> Float {
+                let pixel = index / channels, channel = index % channels
+                return value + (channel < residualChannels ? residual[pixel * residualChannels + channel] : 0)
+            }
+
+            var fusion = EpilogueFusion()
+            fusion.residual = ResidualInput(base: residualBuffer.pointer, channels: residualChannels)
+            fusion.activation = .relu
+            var result = runConv(height: 1, width: pixels, inputChannels: 12, outputChannels: channels, kernel: 1,
+                                 stride: 1, padding: .valid, fusion: fusion, seed: 5)
+            var expected = result.naive.enumerated().map { max(withResidual($1, $0), 0) }
+            KernelFixture.assertClose(result.actual, expected, "residual + relu, \(pixels)x\(channels), residual \(residualChannels)")
+
+            fusion = EpilogueFusion()
+            fusion.residual = ResidualInput(base: residualBuffer.pointer, channels: residualChannels)
+            fusion.preluSlopes = slopes
+            fusion.postAdd = UnsafePointer(postBuffer.pointer)
+            result = runConv(height: 1, width: pixels, inputChannels: 12, outputChannels: channels, kernel: 1,
+                             stride: 1, padding: .valid, fusion: fusion, seed: 6)
+            expected = result.naive.enumerated().map { index, value in
+                let sum = withResidual(value, index)
+                return (sum < 0 ? sum * slopes[index % channels] : sum) + post[index]
+            }
+            KernelFixture.assertClose(result.actual, expected, "residual + prelu + add, \(pixels)x\(channels), residual \(residualChannels)")
+        }
+    }
+
     func testDepthwiseMatchesDefinition() {
         let cases: [(size: Int, channels: Int, kernel: Int, stride: Int)] = [
             (12, 32, 5, 1), (6, 64, 5, 1), (14, 24, 3, 1), (9, 40, 3, 2), (10, 16, 5, 2), (7, 8, 3, 1), (23, 48, 5, 1),
+            // Edge pixels do the last 32 channels or fewer with four accumulators (24, 96 = 64 + 32).
+            (8, 96, 3, 1),
             // More weights than L1: processed in groups of 64 channels, the last one partial.
             (7, 136, 5, 1),
             // At most 8 columns wide (width = size + 2): the zero-bordered small-map path.

@@ -12,7 +12,9 @@ extension DepthwiseConv2DKernel {
         let (kx0, kx1, originX) = columns.validTaps(at: x)
         let pixel = y * outputShape.width + x
         var channel = group.lowerBound
-        while channel < group.upperBound {
+        // The last 32 channels or fewer (of 24, 96, 144...) take four chains, not eight: eight
+        // would spend half their loads and FMAs on lanes that are never stored.
+        while channel + 32 < group.upperBound {
             var s0 = bias.load8(channel), s1 = bias.load8(channel + 8)
             var s2 = bias.load8(channel + 16), s3 = bias.load8(channel + 24)
             var s4 = bias.load8(channel + 32), s5 = bias.load8(channel + 40)
@@ -45,5 +47,25 @@ extension DepthwiseConv2DKernel {
             if left > 56 { put(s7, pixel: pixel, channel: channel + 56, valid: left - 56) }
             channel += 64
         }
+        guard channel < group.upperBound else { return }
+        var s0 = bias.load8(channel), s1 = bias.load8(channel + 8)
+        var s2 = bias.load8(channel + 16), s3 = bias.load8(channel + 24)
+        for ky in ky0..<ky1 {
+            let iy = originY + ky * rows.dilation
+            for kx in kx0..<kx1 {
+                let ix = originX + kx * columns.dilation
+                let source = input + (iy * width + ix) * channels + channel
+                let weight = w + (ky * kw + kx) * paddedChannels + channel
+                s0 = s0.addingProduct(source.load8(), weight.load8())
+                s1 = s1.addingProduct(source.load8(8), weight.load8(8))
+                s2 = s2.addingProduct(source.load8(16), weight.load8(16))
+                s3 = s3.addingProduct(source.load8(24), weight.load8(24))
+            }
+        }
+        let left = group.upperBound - channel
+        put(s0, pixel: pixel, channel: channel, valid: left)
+        if left > 8 { put(s1, pixel: pixel, channel: channel + 8, valid: left - 8) }
+        if left > 16 { put(s2, pixel: pixel, channel: channel + 16, valid: left - 16) }
+        if left > 24 { put(s3, pixel: pixel, channel: channel + 24, valid: left - 24) }
     }
 }

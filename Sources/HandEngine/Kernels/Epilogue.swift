@@ -3,8 +3,9 @@
 /// and an optional add after the activation (an ADD that follows a fused PRELU). Fusing these
 /// saves full passes over the tensor.
 ///
-/// Kernels store raw sums and then call `apply` on the pixels just written, while they are still
-/// in L1. The mode switches happen once per call, outside the vector loops.
+/// The GEMM finishes its full 16-channel tiles in registers (`Gemm.tile`); other kernels store raw
+/// sums and then call `apply` on the pixels just written, while they are still in L1, where the
+/// mode switches happen once per call, outside the vector loops.
 struct Epilogue {
     var channels: Int
     var residual: ResidualInput?
@@ -72,6 +73,17 @@ extension Epilogue {
             }
         }
     }
+}
+
+extension Epilogue {
+    /// Whether a kernel can finish the 16 channels from `channel` in registers: always, unless a
+    /// residual with fewer channels than the output ends inside them.
+    @inline(__always)
+    func finishesInRegisters(block channel: Int) -> Bool {
+        guard let residual, residual.channels != channels else { return true }
+        return channel + 16 <= residual.channels || channel >= residual.channels
+    }
+
 }
 
 /// A tensor added into a convolution's output. It may have fewer channels than the output: the

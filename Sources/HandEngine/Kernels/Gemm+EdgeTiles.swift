@@ -5,7 +5,8 @@ extension Gemm {
     /// half the FMAs of a full tile.
     @inline(__always)
     static func narrowTile(
-        _ operands: GemmOperands, row: Int, rows: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>
+        _ operands: GemmOperands, row: Int, rows: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>,
+        epilogue: Epilogue
     ) {
         var (a0, a1, a2, a3, a4, a5) = rowPointers(operands, row: row, rows: rows)
         var b = weights.block(block)
@@ -46,13 +47,16 @@ extension Gemm {
             if rows > 4 { storePartial(c4, zero, out + 4 * channels, valid) }
             if rows > 5 { storePartial(c5, zero, out + 5 * channels, valid) }
         }
+        let pixel = operands.firstPixel + row
+        epilogue.apply(operands.output, pixels: pixel..<(pixel + rows), channels: channel..<channels)
     }
 
     /// One output row, 64 channels (four full blocks from `block`): eight accumulators, each
     /// weight used once, as a lone row has nothing to share it with.
     @inline(__always)
     static func singleRow(
-        _ operands: GemmOperands, row: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>
+        _ operands: GemmOperands, row: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>,
+        epilogue: Epilogue
     ) {
         var a = operands.a + row * operands.aStride
         let b0 = weights.block(block), b1 = weights.block(block + 1)
@@ -77,6 +81,8 @@ extension Gemm {
         let out = operands.output + (operands.firstPixel + row) * weights.outputChannels + channel
         out.store8(c0); out.store8(c1, 8); out.store8(c2, 16); out.store8(c3, 24)
         out.store8(c4, 32); out.store8(c5, 40); out.store8(c6, 48); out.store8(c7, 56)
+        let pixel = operands.firstPixel + row
+        epilogue.apply(operands.output, pixels: pixel..<(pixel + 1), channels: channel..<(channel + 64))
     }
 
     /// The first `valid` (< 16) lanes of a block, for channel counts that are not multiples of 16.

@@ -43,7 +43,7 @@ enum Gemm {
             var firstTileBlock = 0
             if let loneRow {
                 while (firstTileBlock + 4) * PackedWeights.block <= weights.outputChannels {
-                    singleRow(operands, row: loneRow, block: firstTileBlock, weights: weights, bias: bias)
+                    singleRow(operands, row: loneRow, block: firstTileBlock, weights: weights, bias: bias, epilogue: epilogue)
                     firstTileBlock += 4
                 }
             }
@@ -53,15 +53,13 @@ enum Gemm {
                 while row < end {
                     let rows = min(tileRows, end - row)
                     if weights.outputChannels - block * PackedWeights.block <= 8 {
-                        narrowTile(operands, row: row, rows: rows, block: block, weights: weights, bias: bias)
+                        narrowTile(operands, row: row, rows: rows, block: block, weights: weights, bias: bias, epilogue: epilogue)
                     } else {
-                        tile(operands, row: row, rows: rows, block: block, weights: weights, bias: bias)
+                        tile(operands, row: row, rows: rows, block: block, weights: weights, bias: bias, epilogue: epilogue)
                     }
                     row += tileRows
                 }
             }
-            let first = operands.firstPixel + chunkStart
-            epilogue.apply(operands.output, pixels: first..<(operands.firstPixel + chunkEnd))
             chunkStart = chunkEnd
         }
     }
@@ -81,7 +79,8 @@ enum Gemm {
 
     @inline(__always)
     private static func tile(
-        _ operands: GemmOperands, row: Int, rows: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>
+        _ operands: GemmOperands, row: Int, rows: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>,
+        epilogue: Epilogue
     ) {
         var (a0, a1, a2, a3, a4, a5) = rowPointers(operands, row: row, rows: rows)
         var b = weights.block(block)
@@ -111,7 +110,53 @@ enum Gemm {
         a0 += step; a1 += step; a2 += step; a3 += step; a4 += step; a5 += step
         }
         let channels = weights.outputChannels
-        let out = operands.output + (operands.firstPixel + row) * channels + channel
+        let pixel = operands.firstPixel + row
+        let out = operands.output + pixel * channels + channel
+        // A full block is finished in registers, as `Epilogue.apply` would finish it in memory
+        // (the same operations in the same order): the sums are never stored raw and read back.
+        // Written out here rather than called: the compiler left such a helper out of line.
+        let finished = channels - channel >= 16 && !epilogue.isIdentity && epilogue.finishesInRegisters(block: channel)
+        if finished {
+            if let residual = epilogue.residual, channel < residual.channels {
+                let r = residual.base + pixel * residual.channels + channel, next = residual.channels
+                c0l += r.load8(); c0h += r.load8(8)
+                if rows > 1 { c1l += r.load8(next); c1h += r.load8(next + 8) }
+                if rows > 2 { c2l += r.load8(2 * next); c2h += r.load8(2 * next + 8) }
+                if rows > 3 { c3l += r.load8(3 * next); c3h += r.load8(3 * next + 8) }
+                if rows > 4 { c4l += r.load8(4 * next); c4h += r.load8(4 * next + 8) }
+                if rows > 5 { c5l += r.load8(5 * next); c5h += r.load8(5 * next + 8) }
+            }
+            // Rows past `rows` are activated too: they stay in registers and are never stored.
+            switch epilogue.activation {
+            case .none:
+                break
+            case let .clamp(lower, upper):
+                let low = SIMD8<Float>(repeating: lower), high = SIMD8<Float>(repeating: upper)
+                c0l = c0l.clamped(low, high); c0h = c0h.clamped(low, high)
+                c1l = c1l.clamped(low, high); c1h = c1h.clamped(low, high)
+                c2l = c2l.clamped(low, high); c2h = c2h.clamped(low, high)
+                c3l = c3l.clamped(low, high); c3h = c3h.clamped(low, high)
+                c4l = c4l.clamped(low, high); c4h = c4h.clamped(low, high)
+                c5l = c5l.clamped(low, high); c5h = c5h.clamped(low, high)
+            case let .prelu(slopes):
+                let low = slopes.load8(channel), high = slopes.load8(channel + 8)
+                c0l = c0l.prelu(low); c0h = c0h.prelu(high)
+                c1l = c1l.prelu(low); c1h = c1h.prelu(high)
+                c2l = c2l.prelu(low); c2h = c2h.prelu(high)
+                c3l = c3l.prelu(low); c3h = c3h.prelu(high)
+                c4l = c4l.prelu(low); c4h = c4h.prelu(high)
+                c5l = c5l.prelu(low); c5h = c5h.prelu(high)
+            }
+            if let postAdd = epilogue.postAdd {
+                let p = postAdd + pixel * channels + channel
+                c0l += p.load8(); c0h += p.load8(8)
+                if rows > 1 { c1l += p.load8(channels); c1h += p.load8(channels + 8) }
+                if rows > 2 { c2l += p.load8(2 * channels); c2h += p.load8(2 * channels + 8) }
+                if rows > 3 { c3l += p.load8(3 * channels); c3h += p.load8(3 * channels + 8) }
+                if rows > 4 { c4l += p.load8(4 * channels); c4h += p.load8(4 * channels + 8) }
+                if rows > 5 { c5l += p.load8(5 * channels); c5h += p.load8(5 * channels + 8) }
+            }
+        }
         if channels - channel >= 16 {
             out.store8(c0l); out.store8(c0h, 8)
             if rows > 1 { out.store8(c1l, channels); out.store8(c1h, channels + 8) }
@@ -127,6 +172,9 @@ enum Gemm {
             if rows > 3 { storePartial(c3l, c3h, out + 3 * channels, valid) }
             if rows > 4 { storePartial(c4l, c4h, out + 4 * channels, valid) }
             if rows > 5 { storePartial(c5l, c5h, out + 5 * channels, valid) }
+        }
+        if !finished {
+            epilogue.apply(operands.output, pixels: pixel..<(pixel + rows), channels: channel..<min(channel + 16, channels))
         }
     }
 }
