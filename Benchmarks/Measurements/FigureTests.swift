@@ -24,7 +24,7 @@ struct FigureTests {
         server.pumpStdin(from: camera.output)
         let iso = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         let subscriber = Task {
-            try await SocketClients.subscribe("\(server.webSocketURL)/ws?kiosk=cam", into: log, timeout: 600) { log in
+            try await SocketClients.subscribe("\(server.webSocketURL)/ws?kiosk=cam", into: log) { log in
                 // Time each rating as it arrives (the log appends before calling this).
                 if let last = log.ratings.last, let at = last.at.flatMap({ try? iso.parse($0) }),
                    let text = last.rawLatency {
@@ -34,7 +34,7 @@ struct FigureTests {
             }
         }
         camera.process.waitUntilExit()
-        let sessions = try await SocketClients.endedSessions(server.baseURL, kiosk: "cam", timeout: 600)
+        let sessions = try await SocketClients.endedSessions(server.baseURL, kiosk: "cam")
         let wall = Date().timeIntervalSince(start)
         let cpu = server.cpuSeconds - cpuBefore
         subscriber.cancel()

@@ -49,7 +49,7 @@ struct PostgresFigureTests {
         let started = TimedSequences(), acknowledged = TimedSequences(), received = TimedSequences()
         let clock = ContinuousClock()
         let subscribed = AsyncStream<Void>.makeStream()
-        async let subscriber = withTimeout(300, "subscriber") {
+        async let subscriber = awaiting("the subscriber to see every rating") {
             try await WebSocketClient.connect(url: "\(node.webSocketURL)/ws", logger: SocketClients.logger) { inbound, _, _ in
                 subscribed.continuation.yield()
                 var count = 0

@@ -21,7 +21,7 @@ struct WebhookFigureTests {
                                       arguments: ["--stdin", "cam", "--webhooks", file], detectsEveryFrame: false)
         let pushed = PushTimes()
         let subscriber = Task {
-            try await SocketClients.subscribe("\(server.webSocketURL)/ws", timeout: 600) { log in
+            try await SocketClients.subscribe("\(server.webSocketURL)/ws") { log in
                 if let seq = log.ratings.last?.seq { pushed.record(seq) }
                 return false
             }
@@ -29,7 +29,7 @@ struct WebhookFigureTests {
         let camera = try LoopedClip(clip, loops: loops)
         server.pumpStdin(from: camera.output)
         camera.process.waitUntilExit()
-        _ = try await SocketClients.endedSessions(server.baseURL, kiosk: "cam", timeout: 600)
+        _ = try await SocketClients.endedSessions(server.baseURL, kiosk: "cam")
         try await eventually("every rating delivered") { receiver.requests.count >= pushed.count }
         subscriber.cancel()
         let times = pushed.times

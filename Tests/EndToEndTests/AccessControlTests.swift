@@ -158,9 +158,9 @@ import TestSupport
 
             // The same through a WebSocket client library.
             await #expect(throws: (any Error).self) {
-                try await SocketClients.subscribe("\(server.webSocketURL)/ws", timeout: 30) { _ in true }
+                try await SocketClients.subscribe("\(server.webSocketURL)/ws") { _ in true }
             }
-            try await SocketClients.subscribe("\(server.webSocketURL)/ws", timeout: 30,
+            try await SocketClients.subscribe("\(server.webSocketURL)/ws",
                                               headers: [.authorization: "Bearer \(tokens.watcher)"]) { _ in true }
         }
     }
@@ -180,7 +180,7 @@ import TestSupport
 
             // The dashboard's token, offered as a browser does.
             let count = expected.count
-            let pushed = try await SocketClients.subscribe("\(server.webSocketURL)/ws?since=0", timeout: 60,
+            let pushed = try await SocketClients.subscribe("\(server.webSocketURL)/ws?since=0",
                                                            headers: [.secWebSocketProtocol: "snaprate, bearer.\(tokens.dashboard)"]) {
                 $0.ratings.count >= count
             }

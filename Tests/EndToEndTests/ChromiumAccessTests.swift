@@ -24,7 +24,7 @@ extension BrowserTests.Chromium {
 
         try await ChromiumPage.with(kioskWindow) { kiosk in
             try await kiosk.navigate("\(base)/kiosk?kiosk=secure#token=\(tokens.kiosk)")
-            let streaming = try await kiosk.waitFor(KioskView.self, KioskView.script, timeout: 60, "the kiosk to stream with its token") {
+            let streaming = try await kiosk.waitFor(KioskView.self, KioskView.script, "the kiosk to stream with its token") {
                 $0.connections >= 1 && $0.classMessages > 0
             }
             #expect(streaming.problem.isEmpty)
@@ -36,7 +36,7 @@ extension BrowserTests.Chromium {
                     window.prompt = () => { window.asked = (window.asked ?? 0) + 1; return "\(tokens.dashboard)"; };
                     """])
                 try await dashboard.navigate("\(base)/dashboard")
-                let live = try await dashboard.waitFor(DashboardView.self, DashboardView.script, timeout: 60,
+                let live = try await dashboard.waitFor(DashboardView.self, DashboardView.script,
                                                         "the dashboard to show the kiosk live") { view in
                     view.state == "live" && view.kiosks.contains { $0.kiosk == "secure" && $0.stream == "live" }
                 }

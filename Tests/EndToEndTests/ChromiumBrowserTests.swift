@@ -41,7 +41,7 @@ extension BrowserTests {
                 try await kiosk.navigate("\(base)/kiosk?kiosk=\(Self.kiosk)")
 
                 // Streaming, with the camera in the preview, mirrored, and classes coming back.
-                let streaming = try await kiosk.waitFor(KioskView.self, KioskView.script, timeout: 60, "the kiosk to stream") {
+                let streaming = try await kiosk.waitFor(KioskView.self, KioskView.script, "the kiosk to stream") {
                     $0.connections >= 1 && $0.classMessages > 0 && $0.videoWidth > 0
                 }
                 #expect(streaming.videoWidth == 640 && streaming.videoHeight == 480)
@@ -53,7 +53,7 @@ extension BrowserTests {
                 // A confirmation, caught on screen: the overlay must still be up after the screenshot.
                 var caught = false
                 for _ in 0..<5 where !caught {
-                    let shown = try await kiosk.waitFor(KioskView.self, KioskView.script, timeout: 60, "a confirmation") {
+                    let shown = try await kiosk.waitFor(KioskView.self, KioskView.script, "a confirmation") {
                         $0.state == "confirmed" && $0.confirmationShown
                     }
                     if firstConfirmationAfter == nil { firstConfirmationAfter = Date().timeIntervalSince(opened) }
@@ -69,11 +69,11 @@ extension BrowserTests {
                 // The clip's ratings, down, up, down, stored in a row. The fake camera loops the clip,
                 // so there may be more; on a busy machine Chromium drops frames and a loop may lose a
                 // gesture, so any loop may be the one that shows all three.
-                let firstStored = try await Self.storedRatings(base, timeout: 240) { Self.containsLoop($0.map(\.rating)) }
+                let firstStored = try await Self.storedRatings(base) { Self.containsLoop($0.map(\.rating)) }
                 #expect(firstStored.allSatisfy { $0.rating == "up" || $0.rating == "down" })
                 // The page confirmed each of them, in the same order (it hears of a rating as the
                 // daemon detects it, just before it is stored).
-                let kioskNow = try await kiosk.waitFor(KioskView.self, KioskView.script, timeout: 30, "the page to confirm them") {
+                let kioskNow = try await kiosk.waitFor(KioskView.self, KioskView.script, "the page to confirm them") {
                     $0.confirmedCount >= firstStored.count
                 }
                 #expect(kioskNow.confirmedList.starts(with: firstStored.map(\.rating)), "\(kioskNow.confirmedList) vs \(firstStored)")
@@ -87,7 +87,7 @@ extension BrowserTests {
                 try await ChromiumPage.with(dashboardWindow) { dashboard in
                     try await dashboard.navigate("\(base)/dashboard")
                     // Replayed from the store, then live; the kiosk's stream is healthy.
-                    let live = try await dashboard.waitFor(DashboardView.self, DashboardView.script, timeout: 60,
+                    let live = try await dashboard.waitFor(DashboardView.self, DashboardView.script,
                                                             "the dashboard to show the kiosk live") { view in
                         let row = view.kiosks.first { $0.kiosk == Self.kiosk }
                         return view.up + view.down >= Self.loop.count && row?.stream == "live" && (row?.fps ?? 0) > 0
@@ -102,13 +102,13 @@ extension BrowserTests {
                     let before = try await kiosk.evaluate(KioskView.self, KioskView.script).connections
                     try daemon.restart { try ServeProcess(store: database, arguments: serveArguments, port: port) }
                     let back = Date()
-                    let reconnected = try await kiosk.waitFor(KioskView.self, KioskView.script, timeout: 90, "the kiosk to reconnect") {
+                    let reconnected = try await kiosk.waitFor(KioskView.self, KioskView.script, "the kiosk to reconnect") {
                         $0.connections > before && $0.connection == "live"
                     }
                     let again = BrowserTests.seconds(Date().timeIntervalSince(back))
                     print("FIGURE browser: kiosk streaming again \(again) after the daemon listened again")
                     #expect(reconnected.problem.isEmpty, "no stream error: \(reconnected.problem)")
-                    let later = try await Self.storedRatings(base, timeout: 120) { ratings in
+                    let later = try await Self.storedRatings(base) { ratings in
                         ratings.contains { $0.session != firstSession }
                     }
                     #expect(Set(later.map(\.session)).count >= 2)
@@ -122,7 +122,7 @@ extension BrowserTests {
                     let summary = try await Summary.read(base)
                     let final = try await Self.storedRatings(base)
                     #expect(summary.up + summary.down == final.count)
-                    let settled = try await dashboard.waitFor(DashboardView.self, DashboardView.script, timeout: 60,
+                    let settled = try await dashboard.waitFor(DashboardView.self, DashboardView.script,
                                                                "the dashboard to match the summary") {
                         $0.matches(summary, sessions: sessions)
                     }
@@ -130,7 +130,7 @@ extension BrowserTests {
 
                     // A reload replays the whole day from the store.
                     try await dashboard.navigate("\(base)/dashboard")
-                    let reloaded = try await dashboard.waitFor(DashboardView.self, DashboardView.script, timeout: 60,
+                    let reloaded = try await dashboard.waitFor(DashboardView.self, DashboardView.script,
                                                                 "the reloaded dashboard to match the summary") {
                         $0.matches(summary, sessions: sessions)
                     }
@@ -186,7 +186,7 @@ extension BrowserTests {
                       return true;
                     })()
                     """)
-                let streaming = try await page.waitFor(KioskView.self, KioskView.script, timeout: 60, "the named kiosk to stream") {
+                let streaming = try await page.waitFor(KioskView.self, KioskView.script, "the named kiosk to stream") {
                     $0.connections >= 1 && $0.classMessages > 0
                 }
                 #expect(streaming.problem.isEmpty)
@@ -214,22 +214,20 @@ extension BrowserTests {
             var description: String { "\(seq):\(rating)@\(time)" }
         }
 
-        /// `GET /api/ratings?kiosk=e2e`, polled until `done` holds (bounded).
-        static func storedRatings(_ base: String, timeout: Double = 120,
+        /// `GET /api/ratings?kiosk=e2e`, polled until `done` holds.
+        static func storedRatings(_ base: String,
                                   until done: @escaping ([StoredRating]) -> Bool = { _ in true }) async throws -> [StoredRating] {
-            let deadline = Date().addingTimeInterval(timeout)
             var ratings: [StoredRating] = []
-            repeat {
+            try await eventually("the stored ratings of \(kiosk) to be as expected, now \(ratings)", every: .milliseconds(250)) {
                 let answer = try await SocketClients.getJSON("\(base)/api/ratings?kiosk=\(kiosk)&limit=1000")
                 let rows = answer["ratings"] as? [[String: Any]] ?? []
                 ratings = rows.map {
                     StoredRating(seq: ($0["seq"] as? NSNumber)?.int64Value ?? -1, rating: $0["rating"] as? String ?? "",
                                  session: $0["session"] as? String ?? "", time: $0["time"] as? Double ?? -1)
                 }
-                if done(ratings) { return ratings }
-                try await Task.sleep(for: .milliseconds(250))
-            } while Date() < deadline
-            throw TimedOut(description: "stored ratings of \(kiosk) after \(timeout) s: \(ratings)")
+                return done(ratings)
+            }
+            return ratings
         }
 
         static func expect(_ view: DashboardView, matches summary: Summary, ratings: [StoredRating],

@@ -22,13 +22,13 @@ extension BrowserTests.Chromium {
         let window = try await chromium.firstPage()
         try await ChromiumPage.with(window) { kiosk in
             try await kiosk.navigate("\(server.baseURL)/kiosk?kiosk=\(Self.kiosk)&record=mp4")
-            let streaming = try await kiosk.waitFor(KioskView.self, KioskView.script, timeout: 90, "the kiosk to stream MP4") {
+            let streaming = try await kiosk.waitFor(KioskView.self, KioskView.script, "the kiosk to stream MP4") {
                 $0.connections >= 1 && $0.classMessages > 0
             }
             #expect(streaming.recording?.hasPrefix("video/mp4") == true, "\(streaming.recording ?? "nothing")")
             // Chromium sends a fragment every few seconds, so ratings come in bursts; any loop of
             // the fake camera may be the one that shows all three gestures.
-            let stored = try await Self.storedRatings(server.baseURL, timeout: 240) { Self.containsLoop($0.map(\.rating)) }
+            let stored = try await Self.storedRatings(server.baseURL) { Self.containsLoop($0.map(\.rating)) }
             print("BrowserTests: MP4 (\(streaming.recording ?? "?")) stored ratings \(stored.map(\.rating))")
             let now = try await kiosk.evaluate(KioskView.self, KioskView.script)
             #expect(now.problem.isEmpty, "no stream error: \(now.problem)")

@@ -34,7 +34,7 @@ extension BrowserTests.Chromium {
 
         try await ChromiumPage.with(window) { page in
             try await page.navigate("http://127.0.0.1:\(foreign.port)/")
-            let results = try await page.waitFor([String: String].self, "JSON.stringify(window.results)", timeout: 60,
+            let results = try await page.waitFor([String: String].self, "JSON.stringify(window.results)",
                                                  "both sockets to end") { $0.count == 2 }
             #expect(results == ["ingest": "closed 1006", "live": "closed 1006"], "\(results)")
 
@@ -53,12 +53,12 @@ extension BrowserTests.Chromium {
 
             // The daemon's own pages are let through.
             try await page.navigate("\(server.baseURL)/kiosk?kiosk=own")
-            let streaming = try await page.waitFor(KioskView.self, KioskView.script, timeout: 60, "the own kiosk page to stream") {
+            let streaming = try await page.waitFor(KioskView.self, KioskView.script, "the own kiosk page to stream") {
                 $0.connections >= 1 && $0.classMessages > 0
             }
             #expect(streaming.problem.isEmpty)
             try await page.navigate("\(server.baseURL)/dashboard")
-            _ = try await page.waitFor(DashboardView.self, DashboardView.script, timeout: 60, "the dashboard to follow") {
+            _ = try await page.waitFor(DashboardView.self, DashboardView.script, "the dashboard to follow") {
                 $0.state == "live"
             }
             try await page.navigate("about:blank")
@@ -108,11 +108,11 @@ extension BrowserTests.Chromium {
             // An untrusted certificate would stop the navigation at Chromium's warning.
             try await page.navigate("https://kiosk.venue.test:\(port)/kiosk?kiosk=\(kiosk)")
             #expect(try await page.evaluate("window.isSecureContext") as? Bool == true)
-            let streaming = try await page.waitFor(KioskView.self, KioskView.script, timeout: 60, "the kiosk to stream over WSS") {
+            let streaming = try await page.waitFor(KioskView.self, KioskView.script, "the kiosk to stream over WSS") {
                 $0.connections >= 1 && $0.classMessages > 0 && $0.videoWidth > 0
             }
             #expect(streaming.problem.isEmpty && streaming.camera != nil, "\(streaming)")
-            let rated = try await page.waitFor(KioskView.self, KioskView.script, timeout: 240, "a rating confirmed") {
+            let rated = try await page.waitFor(KioskView.self, KioskView.script, "a rating confirmed") {
                 $0.confirmedCount >= 1
             }
             try await page.screenshot(to: artifacts.appendingPathComponent("kiosk-https.png"))
@@ -136,7 +136,7 @@ final class ForeignSite: @unchecked Sendable {
     let process = Process()
     let port: Int
 
-    init(serving page: String, in folder: URL, timeout: TimeInterval = 30) throws {
+    init(serving page: String, in folder: URL) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         try Data(page.utf8).write(to: folder.appendingPathComponent("index.html"))
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -145,11 +145,11 @@ final class ForeignSite: @unchecked Sendable {
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()
-        // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..."
+        // "Serving HTTP on 127.0.0.1 port 41234 (http://127.0.0.1:41234/) ..." (each read blocks
+        // until python says more, or exits).
         var text = ""
-        let deadline = Date().addingTimeInterval(timeout)
         var found: Int?
-        while found == nil, Date() < deadline, process.isRunning {
+        while found == nil, process.isRunning {
             let data = output.fileHandleForReading.availableData
             if data.isEmpty { break }
             text += String(decoding: data, as: UTF8.self)

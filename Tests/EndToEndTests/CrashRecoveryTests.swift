@@ -36,11 +36,9 @@ import TestSupport
         first.pumpStdin(from: camera.output)
         let received = MessageLog()
         let subscriber = Task {
-            try await SocketClients.subscribe("\(first.webSocketURL)/ws?since=0", into: received, timeout: 120) { _ in false }
+            try await SocketClients.subscribe("\(first.webSocketURL)/ws?since=0", into: received) { _ in false }
         }
-        try await withTimeout(120, "two ratings pushed before the kill") {
-            while received.ratings.count < 2 { try await Task.sleep(for: .milliseconds(10)) }
-        }
+        try await eventually("two ratings pushed before the kill", every: .milliseconds(10)) { received.ratings.count >= 2 }
         first.sigkill()
         camera.stop()
         _ = await subscriber.result
@@ -50,7 +48,7 @@ import TestSupport
         // rating that was pushed, as it was pushed, numbered without a hole.
         let second = try ServeProcess(store: store, arguments: ["--stdin", "cam"])
         let latest = try #require(try await SocketClients.getJSON("\(second.baseURL)/api/summary")["latest_seq"] as? Int)
-        let replay = try await SocketClients.subscribe("\(second.webSocketURL)/ws?since=0", timeout: 60) {
+        let replay = try await SocketClients.subscribe("\(second.webSocketURL)/ws?since=0") {
             $0.ratings.count >= latest
         }.ratings
         #expect(replay.compactMap(\.seq) == (1...Int64(latest)).map { $0 })
@@ -61,14 +59,14 @@ import TestSupport
 
         // What was stored after the subscriber's last message is replayable from there.
         let lastSeen = try #require(seen.last?.seq)
-        let rest = try await SocketClients.subscribe("\(second.webSocketURL)/ws?since=\(lastSeen)", timeout: 60) {
+        let rest = try await SocketClients.subscribe("\(second.webSocketURL)/ws?since=\(lastSeen)") {
             $0.ratings.count >= latest - Int(lastSeen)
         }.ratings
         #expect(rest.compactMap(\.seq) == replay.compactMap(\.seq).filter { $0 > lastSeen })
 
         // The restarted daemon rates a new stream and numbers on from the last stored rating.
         let live = MessageLog()
-        async let next = SocketClients.subscribe("\(second.webSocketURL)/ws?since=\(latest)", into: live, timeout: 120) {
+        async let next = SocketClients.subscribe("\(second.webSocketURL)/ws?since=\(latest)", into: live) {
             $0.ratings.count >= expected.count
         }
         second.feedStdin(try Data(contentsOf: URL(fileURLWithPath: clip)))

@@ -25,7 +25,7 @@ extension BrowserTests {
 
             try await FirefoxPage.with(firefox.bidi) { kiosk in
                 try await kiosk.navigate("\(base)/kiosk?kiosk=\(Self.kiosk)")
-                let streaming = try await kiosk.waitFor(KioskView.self, KioskView.script, timeout: 90, "Firefox's kiosk to stream") {
+                let streaming = try await kiosk.waitFor(KioskView.self, KioskView.script, "Firefox's kiosk to stream") {
                     $0.connections >= 1 && $0.classMessages > 0 && $0.videoWidth > 0
                 }
                 #expect(streaming.recording?.hasPrefix("video/webm") == true, "\(streaming.recording ?? "no recorder")")
@@ -36,7 +36,7 @@ extension BrowserTests {
 
                 let dashboard = try await kiosk.openWindow()
                 try await dashboard.navigate("\(base)/dashboard")
-                let live = try await dashboard.waitFor(DashboardView.self, DashboardView.script, timeout: 60,
+                let live = try await dashboard.waitFor(DashboardView.self, DashboardView.script,
                                                        "Firefox's dashboard to show the stream") { view in
                     let row = view.kiosks.first { $0.kiosk == Self.kiosk }
                     return view.state == "live" && row?.stream == "live" && (row?.fps ?? 0) > 0

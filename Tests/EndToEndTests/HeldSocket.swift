@@ -56,11 +56,11 @@ final class HeldSocket: Sendable {
         releaser.finish()
     }
 
-    /// Waits (up to `timeout`) for the socket to close; the server's close code.
-    func closed(timeout: Double = 60) async throws -> WebSocketErrorCode? {
-        let task = task
-        // Cancelling the wait cancels the client too, so that a timeout ends it.
-        return try await withTimeout(timeout, "\(url) to close, \(log.all.count) messages") {
+    /// Waits for the socket to close; the server's close code.
+    func closed() async throws -> WebSocketErrorCode? {
+        let task = task, url = url, log = log
+        // Cancelling the wait (the suite's time limit) cancels the client too.
+        return try await awaiting("\(url) to close, \(log.all.count) messages so far") {
             try await withTaskCancellationHandler { try await task.value } onCancel: { task.cancel() }
         }
     }

@@ -32,13 +32,11 @@ import TestSupport
 
     /// Polls `/api/streams` until `count` streams run.
     private static func waitForStreams(_ server: ServeProcess, _ count: Int) async throws {
-        let deadline = Date().addingTimeInterval(240)
-        while Date() < deadline {
-            let streams = try await SocketClients.getJSON("\(server.baseURL)/api/streams")["streams"] as? [Any] ?? []
-            if streams.count == count { return }
-            try await Task.sleep(for: .milliseconds(50))
+        var running = 0
+        try await eventually("\(count) streams to run, now \(running)") {
+            running = (try await SocketClients.getJSON("\(server.baseURL)/api/streams")["streams"] as? [Any] ?? []).count
+            return running == count
         }
-        throw TimedOut(description: "\(count) streams did not start")
     }
 
     /// A connection refused after its upgrade: the text of its one message and its close code,
@@ -48,7 +46,7 @@ import TestSupport
                                 from source: String = "127.0.0.1") async throws -> (message: String, code: Int) {
         let port = server.port
         return try await UpgradeProbe.offPool {
-            let answer = try UpgradeProbe.open(port: port, path: path, from: source, timeout: 120)
+            let answer = try UpgradeProbe.open(port: port, path: path, from: source)
             defer { answer.close() }
             guard answer.status == 101 else { throw UpgradeProbe.ProbeError("not upgraded: \(answer)") }
             let message = try answer.nextFrame(), close = try answer.nextFrame()
@@ -61,11 +59,7 @@ import TestSupport
 
     /// Polls the subscriber gauge until `count` subscribers are connected.
     private static func waitForSubscribers(_ server: ServeProcess, _ count: Double) async throws {
-        let deadline = Date().addingTimeInterval(240)
-        while try await SocketClients.metric(server.baseURL, "snaprate_subscribers") != count {
-            guard Date() < deadline else { throw TimedOut(description: "\(count) subscribers did not connect") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await SocketClients.waitForMetric(server.baseURL, "snaprate_subscribers", count)
     }
 
     /// The limit was counted `hits` times, the daemon still serves, and it stops cleanly.
@@ -99,7 +93,7 @@ import TestSupport
         #expect(third.code == 1008)
         // Another address has its own count, up to the total of 3.
         let port = server.port
-        let other = try await UpgradeProbe.offPool { try UpgradeProbe.open(port: port, path: "/ingest/k4", from: "127.0.0.2", timeout: 120) }
+        let other = try await UpgradeProbe.offPool { try UpgradeProbe.open(port: port, path: "/ingest/k4", from: "127.0.0.2") }
         #expect(other.status == 101, "\(other)")
         try await Self.waitForStreams(server, 3)
         let full = try await Self.refusal(server, "/ingest/k5", from: "127.0.0.3")

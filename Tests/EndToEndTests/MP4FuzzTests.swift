@@ -43,7 +43,7 @@ extension IngestFuzzTests {
         let server = try ServeProcess(store: folder.appendingPathComponent("trun.sqlite").path, detectsEveryFrame: false)
         let socket = HeldSocket("\(server.webSocketURL)/ingest/crafted",
                                 chunks: FragmentedMP4.chunks(of: lie.bytes, seed: 7).map { Data($0) }, sayEnd: true)
-        let close = try await socket.closed(timeout: 60)
+        let close = try await socket.closed()
         #expect(close == .unacceptableData)
         #expect(socket.errors.count == 1, "\(socket.errors)")
         let message = socket.errors.first ?? ""

@@ -85,7 +85,7 @@ import TestSupport
         let before = server.memory
 
         let prompt = MessageLog()
-        async let promptDone = SocketClients.subscribe("\(url)?since=\(Self.archived)", into: prompt, timeout: 240) {
+        async let promptDone = SocketClients.subscribe("\(url)?since=\(Self.archived)", into: prompt) {
             $0.ratings.count >= live
         }
         server.feedStdin(stream)
@@ -108,7 +108,7 @@ import TestSupport
         let latest = try #require(try await SocketClients.getJSON("\(server.baseURL)/api/summary")["latest_seq"] as? Int)
         #expect(latest == Self.archived + live)
         release.set(Int64(latest))
-        _ = try await withTimeout(120, "the late reader's catching up") { try await lateReader.value }
+        _ = try await awaiting("the late reader to catch up, \(late.all.count) messages so far") { try await lateReader.value }
         let sequences = late.ratings.compactMap(\.seq)
         let misplaced = zip(sequences, Int64(1)...).first { $0 != $1 }
         #expect(sequences.count == Self.archived + live && misplaced == nil,
@@ -122,17 +122,15 @@ import TestSupport
         #expect(connections > 10)
         print("misbehaving subscribers: churner connected \(connections) times")
         // The subscriber that never reads is cut, and nothing else is.
-        try await withTimeout(180, "the stalled subscriber is cut") {
-            while try await SocketClients.metric(server.baseURL, "snaprate_subscribers_cut_total") ?? 0 < 1 {
-                try await Task.sleep(for: .milliseconds(100))
-            }
+        try await eventually("the stalled subscriber to be cut", every: .milliseconds(100)) {
+            try await SocketClients.metric(server.baseURL, "snaprate_subscribers_cut_total") ?? 0 >= 1
         }
         #expect(try await SocketClients.metric(server.baseURL, "snaprate_subscribers_cut_total") == 1)
         stalled.cancel()
         // Nor does one that stops reading just before shutdown hold it up.
         let stalledAtShutdown = stall()
         try await Task.sleep(for: .seconds(1))
-        #expect(await server.stop(timeout: 180) == 0, "\(server.stderr)")
+        #expect(await server.stop() == 0, "\(server.stderr)")
         stalledAtShutdown.cancel()
     }
 

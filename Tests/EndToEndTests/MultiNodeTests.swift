@@ -43,11 +43,11 @@ struct MultiNodeTests {
 
         // Replay with `since` means the same on both nodes.
         let middle = Int64(count)
-        let replayA = try await SocketClients.subscribe("\(nodeA.webSocketURL)/ws?since=\(middle)", timeout: 60) { $0.ratings.count >= count }
-        let replayB = try await SocketClients.subscribe("\(nodeB.webSocketURL)/ws?since=\(middle)", timeout: 60) { $0.ratings.count >= count }
+        let replayA = try await SocketClients.subscribe("\(nodeA.webSocketURL)/ws?since=\(middle)") { $0.ratings.count >= count }
+        let replayB = try await SocketClients.subscribe("\(nodeB.webSocketURL)/ws?since=\(middle)") { $0.ratings.count >= count }
         #expect(replayA.ratings.compactMap(\.seq) == Array(middle + 1...Int64(2 * count)))
         #expect(replayB.ratings.compactMap(\.seq) == replayA.ratings.compactMap(\.seq))
-        let kioskReplay = try await SocketClients.subscribe("\(nodeA.webSocketURL)/ws?kiosk=door-b&since=0", timeout: 60) {
+        let kioskReplay = try await SocketClients.subscribe("\(nodeA.webSocketURL)/ws?kiosk=door-b&since=0") {
             $0.ratings.count >= count
         }
         #expect(kioskReplay.ratings.compactMap(\.seq) == pushedA.filter { $0.kiosk == "door-b" }.compactMap(\.seq))
@@ -109,7 +109,7 @@ struct MultiNodeTests {
         #expect(pushed.compactMap(\.expected) == expected)
         #expect(pushed.compactMap(\.seq) == Array(1...Int64(count)))
         #expect(try await SocketClients.metric(nodeB.baseURL, "snaprate_ratings_lost_total") == 0)
-        let ended = try? await SocketClients.endedSessions(nodeA.baseURL, kiosk: "cam", timeout: 60)
+        let ended = try? await SocketClients.endedSessions(nodeA.baseURL, kiosk: "cam")
         #expect(ended?.count == 1, "node B: \(nodeB.stderr)\nnode A: \(nodeA.stderr)")
         #expect(await nodeA.stop() == 0, "\(nodeA.stderr)")
         #expect(await nodeB.stop() == 0, "\(nodeB.stderr)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -38,25 +39,24 @@ final class RawConnection: Sendable {
         }
     }
 
-    /// Reads until the server closes the connection or `timeout` seconds pass (blocking); what
-    /// was read, and whether the server closed.
-    func readUntilClosed(timeout: Int) -> (text: String, closed: Bool) {
-        read(until: nil, timeout: timeout)
+    /// Reads until the server closes the connection (blocking, as long as it takes); what was
+    /// read, and whether the server closed (false: the read failed otherwise).
+    func readUntilClosed() throws -> (text: String, closed: Bool) {
+        try read(until: nil)
     }
 
-    /// Reads until what arrived contains `marker`, the server closes, or a read waits `timeout`
-    /// seconds (blocking); what was read.
-    func read(until marker: String, timeout: Int) -> String {
-        read(until: Optional(marker), timeout: timeout).text
+    /// Reads until what arrived contains `marker` or the server closes (blocking, as long as it
+    /// takes); what was read.
+    func read(until marker: String) throws -> String {
+        try read(until: Optional(marker)).text
     }
 
-    private func read(until marker: String?, timeout: Int) -> (text: String, closed: Bool) {
-        var wait = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
+    private func read(until marker: String?) throws -> (text: String, closed: Bool) {
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
+            let count = try receiveWithoutDeadline(fd, into: &buffer, count: buffer.count,
+                                                   waitingFor: "\(marker.map { "\"\($0)\"" } ?? "the server's close") after \(received.count) bytes")
             if count > 0 {
                 received += buffer[0..<count]
                 if let marker, String(decoding: received, as: UTF8.self).contains(marker) {
@@ -64,7 +64,7 @@ final class RawConnection: Sendable {
                 }
                 continue
             }
-            // 0: the server closed; -1 with ECONNRESET counts as closed too; EAGAIN is the timeout.
+            // 0: the server closed; -1 with ECONNRESET counts as closed too.
             let closed = count == 0 || errno == ECONNRESET
             return (String(decoding: received, as: UTF8.self), closed)
         }

@@ -16,7 +16,7 @@ enum RawHandshake {
 
     /// Sends `GET path` with the upgrade headers and `headers` (a `Host` of 127.0.0.1:`port` unless
     /// they give one) to 127.0.0.1:`port`; returns the answer's status line and headers (blocking,
-    /// at most 10 s).
+    /// as long as the answer takes).
     static func upgrade(port: Int, path: String, headers: [String: String] = [:]) throws -> Answer {
         let connection = try RawConnection(port: port)
         var lines = ["GET \(path) HTTP/1.1", "Upgrade: websocket", "Connection: Upgrade",
@@ -25,7 +25,7 @@ enum RawHandshake {
         if headers["Host"] == nil { lines.insert("Host: 127.0.0.1:\(port)", at: 1) }
         lines += headers.map { "\($0.key): \($0.value)" }
         try connection.send(lines.joined(separator: "\r\n") + "\r\n\r\n")
-        let received = connection.read(until: "\r\n\r\n", timeout: 10)
+        let received = try connection.read(until: "\r\n\r\n")
         let head = received.components(separatedBy: "\r\n\r\n")[0]
         let headLines = head.components(separatedBy: "\r\n")
         let statusParts = headLines.first?.split(separator: " ") ?? []

@@ -90,7 +90,7 @@ import TestSupport
 
         // Everything the socket saw is stored and pushed to subscribers too.
         let count = expected.count
-        let pushed = try await SocketClients.subscribe("\(server.webSocketURL)/ws?since=0", timeout: 60) {
+        let pushed = try await SocketClients.subscribe("\(server.webSocketURL)/ws?since=0") {
             $0.ratings.count >= count
         }
         #expect(pushed.ratings.compactMap(\.expected) == expected)
@@ -123,7 +123,7 @@ import TestSupport
         let log = MessageLog()
         let firstRating = AsyncStream<Void>.makeStream()
         // Every chunk is sent but the stream is not ended: a camera still on when SIGTERM comes.
-        async let closed = withTimeout(180, "ingest until the server closes") {
+        async let closed = awaiting("the server to close the ingest socket, \(log.all.count) messages so far") {
             try await WebSocketClient.connect(url: "\(server.webSocketURL)/ingest/open", logger: SocketClients.logger) { inbound, outbound, _ in
                 for chunk in chunks { try await outbound.write(.binary(ByteBuffer(bytes: chunk))) }
                 for try await message in inbound.messages(maxSize: 1 << 20) {
@@ -174,7 +174,9 @@ import TestSupport
             $0.ratings.count >= 2 * count - 1
         }
         // Feed once the replay is through, so the rest must come live.
-        try await withTimeout(60, "replay") { while log.ratings.count < count - 1 { try await Task.sleep(for: .milliseconds(20)) } }
+        try await eventually("the replay, \(log.ratings.count) of \(count - 1) ratings", every: .milliseconds(20)) {
+            log.ratings.count >= count - 1
+        }
         second.feedStdin(bytes)
         _ = try await resubscribed
 
@@ -202,7 +204,7 @@ import TestSupport
         var generator = SystemRandomNumberGenerator()
         let garbage = (0..<4).map { _ in Data((0..<65536).map { _ in UInt8.random(in: 0...255, using: &generator) }) }
         async let flowing = SocketClients.subscribe("\(server.webSocketURL)/ws?kiosk=good") { $0.ratings.count >= count }
-        let (bad, close) = try await SocketClients.ingest("\(server.webSocketURL)/ingest/bad", chunks: garbage, timeout: 60)
+        let (bad, close) = try await SocketClients.ingest("\(server.webSocketURL)/ingest/bad", chunks: garbage)
         #expect(bad.all.contains { $0.type == "error" && !($0.message ?? "").isEmpty })
         #expect(close == .unacceptableData)
         let good = try await flowing
@@ -210,7 +212,7 @@ import TestSupport
 
         // An invalid kiosk id is refused before any upgrade.
         await #expect(throws: (any Error).self) {
-            _ = try await SocketClients.ingest("\(server.webSocketURL)/ingest/not%20valid", chunks: [], timeout: 30)
+            _ = try await SocketClients.ingest("\(server.webSocketURL)/ingest/not%20valid", chunks: [])
         }
         _ = try await SocketClients.endedSessions(server.baseURL, kiosk: "good")
         let metrics = String(decoding: try await SocketClients.get("\(server.baseURL)/metrics").body, as: UTF8.self)

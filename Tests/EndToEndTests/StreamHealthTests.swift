@@ -17,13 +17,11 @@ import TestSupport
         let iso = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
         // Generous: under the full test run the server's detection threads (at a lower priority)
         // can wait a long while for a core.
-        let deadline = Date().addingTimeInterval(300)
         var stream: [String: Any] = [:]
-        while Date() < deadline {
+        try await eventually("a stream with a frame rate, now \(stream)", every: .milliseconds(200)) {
             let streams = try await SocketClients.getJSON("\(server.baseURL)/api/streams")["streams"] as? [[String: Any]] ?? []
             stream = streams.first ?? [:]
-            if (stream["fps"] as? Double ?? 0) > 0 { break }
-            try await Task.sleep(for: .milliseconds(200))
+            return (stream["fps"] as? Double ?? 0) > 0
         }
         let fps = try #require(stream["fps"] as? Double, "\(stream)")
         #expect(fps > 0)
@@ -32,7 +30,8 @@ import TestSupport
         let updated = try #require((stream["updated"] as? String).flatMap { try? iso.parse($0) }, "\(stream)")
         #expect(updated > started, "a later report than the start")
         #expect((stream["frames"] as? Int ?? 0) > 0 && (stream["detected"] as? Int ?? 0) > 0)
-        #expect(written.wait(timeout: .now() + 300) == .success, "the server reads the whole clip")
+        // The server reads the whole clip.
+        try await offPool { try written.waitWithoutDeadline(for: "the server to read the whole clip") }
         #expect(server.terminate() == 0, "\(server.stderr)")
     }
 }

@@ -19,15 +19,11 @@ import TestSupport
     }
 
     private static func waitForSubscribers(_ server: ServeProcess, _ count: Double) async throws {
-        let deadline = Date().addingTimeInterval(240)
-        while try await SocketClients.metric(server.baseURL, "snaprate_subscribers") != count {
-            guard Date() < deadline else { throw TimedOut(description: "not \(count) subscribers") }
-            try await Task.sleep(for: .milliseconds(50))
-        }
+        try await SocketClients.waitForMetric(server.baseURL, "snaprate_subscribers", count)
     }
 
     private static func open(_ server: ServeProcess, _ path: String) async throws -> UpgradeProbe.Answer {
-        try await UpgradeProbe.offPool { try UpgradeProbe.open(port: server.port, path: path, timeout: 120) }
+        try await UpgradeProbe.offPool { try UpgradeProbe.open(port: server.port, path: path) }
     }
 
     /// The server's next frame but its keepalive pings (every 30 s: the full parallel run can
@@ -53,13 +49,13 @@ import TestSupport
             // The client closes with 4001: the server answers with the same code and hangs up.
             try socket.sendFrame(opcode: 0x8, payload: [0x0F, 0xA1])
             let close = try Self.nextFrame(socket)
-            return (pong, close, socket.awaitServerClose(timeout: 120))
+            return (pong, close, try socket.awaitServerClose())
         }
         #expect(pong.opcode == 0xA && pong.payload == Array("are you there".utf8), "\(pong)")
         #expect(close.opcode == 0x8 && close.payload == [0x0F, 0xA1], "\(close)")
         #expect(end == nil, "\(end ?? "")")
         try await Self.waitForSubscribers(server, 0)
-        #expect(await server.stop(timeout: 120) == 0, "\(server.stderr)")
+        #expect(await server.stop() == 0, "\(server.stderr)")
     }
 
     @Test func aSubscribersFramesStopAtFourKilobytes() async throws {
@@ -75,7 +71,7 @@ import TestSupport
         }
         #expect(pong.opcode == 0xA, "\(pong)")
         #expect(close.opcode == 0x8 && close.payload.prefix(2) == [0x03, 0xF1], "\(close)")
-        #expect(await server.stop(timeout: 120) == 0, "\(server.stderr)")
+        #expect(await server.stop() == 0, "\(server.stderr)")
     }
 
     @Test func shutdownSendsEverySubscriberACloseAndWaitsForTheirAnswers() async throws {
@@ -87,7 +83,7 @@ import TestSupport
         defer { for socket in sockets { socket.close() } }
         #expect(sockets.allSatisfy { $0.status == 101 })
         try await Self.waitForSubscribers(server, 3)
-        let stopped = Task { await server.stop(timeout: 240) }
+        let stopped = Task { await server.stop() }
         let open = sockets
         let closes = try await UpgradeProbe.offPool { try open.map { try Self.nextFrame($0) } }
         for close in closes {
@@ -99,12 +95,12 @@ import TestSupport
         let answered = try await UpgradeProbe.offPool {
             try open.prefix(2).map { socket in
                 try socket.sendFrame(opcode: 0x8, payload: [0x03, 0xE8])
-                return socket.awaitServerClose(timeout: 120)
+                return try socket.awaitServerClose()
             }
         }
         #expect(answered.allSatisfy { $0 == nil }, "\(answered)")
         // The third never answers: it is cut once the send timeout has passed, and the daemon exits.
-        let silent = try await UpgradeProbe.offPool { open[2].awaitServerClose(timeout: 180) }
+        let silent = try await UpgradeProbe.offPool { try open[2].awaitServerClose() }
         #expect(silent == nil, "\(silent ?? "")")
         #expect(await stopped.value == 0, "\(server.stderr)")
         #expect(!server.stderr.contains(" error "), "\(server.stderr)")

@@ -30,9 +30,9 @@ import TestSupport
         #expect(status == 200)
         // Before `RequestHeadGuard`, the unused and the partial connection kept the daemon
         // running for as long as the client held them (here: for ever).
-        #expect(await server.stop(timeout: 30) == 0, "\(server.stderr)")
+        #expect(await server.stop() == 0, "\(server.stderr)")
         for (index, connection) in connections.enumerated() {
-            let (text, closed) = connection.readUntilClosed(timeout: 10)
+            let (text, closed) = try connection.readUntilClosed()
             #expect(closed, "connection \(index) still open: \(text)")
         }
         #expect(!server.stderr.contains(" error "), "\(server.stderr)")
@@ -41,21 +41,19 @@ import TestSupport
     @Test func quietConnectionsAreClosedAfterTheIdleTimeout() async throws {
         let server = try Self.server("idle", ["--idle-timeout", "1"])
         let connections = try Self.quietConnections(server)
-        let reads = await withTaskGroup(of: (Int, String, Bool).self) { group in
+        let reads = try await withThrowingTaskGroup(of: (Int, String, Bool).self) { group in
             for (index, connection) in connections.enumerated() {
                 group.addTask {
-                    await withCheckedContinuation { continuation in
-                        Thread.detachNewThread {
-                            let (text, closed) = connection.readUntilClosed(timeout: 60)
-                            continuation.resume(returning: (index, text, closed))
-                        }
+                    try await offPool {
+                        let (text, closed) = try connection.readUntilClosed()
+                        return (index, text, closed)
                     }
                 }
             }
-            return await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
+            return try await group.reduce(into: []) { $0.append($1) }.sorted { $0.0 < $1.0 }
         }
         for (index, text, closed) in reads {
-            #expect(closed, "connection \(index) still open after 60 s: \(text)")
+            #expect(closed, "connection \(index) not closed by the server: \(text)")
         }
         // The kept-alive connection had its answer before it was closed; the others had none.
         #expect(reads[2].1.hasPrefix("HTTP/1.1 200"), "\(reads[2].1)")

@@ -50,14 +50,12 @@ enum UpgradeProbe {
             }
         }
 
-        /// Nil once the server has closed the connection with nothing more to read (waiting up to
-        /// `timeout` seconds); otherwise what happened instead.
-        func awaitServerClose(timeout: Int = 10) -> String? {
+        /// Nil once the server has closed the connection with nothing more to read (waiting as long
+        /// as it takes); otherwise what happened instead.
+        func awaitServerClose() throws -> String? {
             guard pending.isEmpty else { return "\(pending.count) more bytes" }
-            var wait = timeval(tv_sec: timeout, tv_usec: 0)
-            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
-            var byte: UInt8 = 0
-            let got = recv(descriptor, &byte, 1, 0)
+            var byte: [UInt8] = [0]
+            let got = try receiveWithoutDeadline(descriptor, into: &byte, count: 1, waitingFor: "the server to close the connection")
             return got == 0 ? nil : got > 0 ? "more bytes" : "recv: errno \(errno)"
         }
 
@@ -66,7 +64,8 @@ enum UpgradeProbe {
             pending.removeFirst(bytes.count)
             var buffer = [UInt8](repeating: 0, count: max(1, count))
             while bytes.count < count {
-                let got = recv(descriptor, &buffer, count - bytes.count, 0)
+                let got = try receiveWithoutDeadline(descriptor, into: &buffer, count: count - bytes.count,
+                                                     waitingFor: "a frame's \(count - bytes.count) more bytes")
                 guard got > 0 else { throw ProbeError("the connection ended after \(bytes.count) of \(count) bytes") }
                 bytes += buffer[..<got]
             }
@@ -81,15 +80,13 @@ enum UpgradeProbe {
 
     /// Sends `GET path` as an upgrade to 127.0.0.1:`port` from `source` (any 127.x address:
     /// Linux routes the whole loopback range) and reads the answer's status and text, leaving the
-    /// connection open.
-    static func open(port: Int, path: String, from source: String = "127.0.0.1", timeout: Int = 10) throws -> Answer {
+    /// connection open. Waits for the answer as long as it takes.
+    static func open(port: Int, path: String, from source: String = "127.0.0.1") throws -> Answer {
         // Close-on-exec, as `RawConnection`.
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ProbeError("socket: \(errno)") }
         var kept = false
         defer { if !kept { close(fd) } }
-        var wait = timeval(tv_sec: timeout, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, socklen_t(MemoryLayout<timeval>.size))
         var local = address(source, port: 0)
         var remote = address("127.0.0.1", port: port)
         let bound = withUnsafePointer(to: &local) {
@@ -107,7 +104,8 @@ enum UpgradeProbe {
         var received = [UInt8]()
         var buffer = [UInt8](repeating: 0, count: 4096)
         while received.count < 16_384 {
-            let count = recv(fd, &buffer, buffer.count, 0)
+            let count = try receiveWithoutDeadline(fd, into: &buffer, count: buffer.count,
+                                                   waitingFor: "the answer to GET \(path) after \(received.count) bytes")
             if count <= 0 { break }
             received += buffer[..<count]
             let text = String(decoding: received, as: UTF8.self)

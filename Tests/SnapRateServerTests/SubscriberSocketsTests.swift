@@ -23,9 +23,9 @@ import Testing
             try await Task.sleep(for: .milliseconds(200))
             sockets.closed()
         }
-        let waited = clock.now
-        #expect(await sockets.allClosed(within: .seconds(120)))
-        #expect(waited.duration(to: clock.now) < .seconds(60), "the last close ends the wait, not the limit")
+        // A limit past the suite's own: only the last close can end this wait (true), however
+        // long the closer is kept from running.
+        #expect(await sockets.allClosed(within: .seconds(3600)), "the last close ends the wait, not the limit")
         try await closer.value
     }
 }

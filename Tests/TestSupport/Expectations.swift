@@ -60,18 +60,3 @@ public enum Clips {
         return folder
     }
 }
-
-/// Polls `condition` every 50 ms until it holds. There is no deadline: under the full suite's
-/// load any wait can stretch past a bound that looks generous, so a hang is left to the suite's
-/// time limit, and a line every minute says what is still awaited.
-public func eventually(_ what: String, _ condition: () async throws -> Bool) async throws {
-    let start = ContinuousClock.now
-    var nextReport = start + .seconds(60)
-    while try await !condition() {
-        try await Task.sleep(for: .milliseconds(50))
-        if ContinuousClock.now >= nextReport {
-            FileHandle.standardError.write(Data("still waiting for \(what) after \((ContinuousClock.now - start).components.seconds) s\n".utf8))
-            nextReport += .seconds(60)
-        }
-    }
-}

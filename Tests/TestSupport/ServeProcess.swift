@@ -10,7 +10,7 @@ public final class ServeProcess: @unchecked Sendable {
     private let errors = Pipe()
     private let errorText = LockedText()
 
-    /// Starts the server and waits (up to `timeout`) for the line that gives its port. `store` is
+    /// Starts the server and waits (as long as it takes) for the line that gives its port. `store` is
     /// a SQLite file's path or any `--store` value (`sqlite:PATH`, `postgres://...`).
     ///
     /// - Parameters:
@@ -21,7 +21,7 @@ public final class ServeProcess: @unchecked Sendable {
     ///   - executable: another copy of `snaprate` (one without its resources beside it).
     ///   - environment: variables added to the test's own (`SNAPRATE_TOKENS`, ...).
     public init(store: String, arguments: [String] = [], detectsEveryFrame: Bool = true, port: Int = 0,
-         executable: URL = TestData.snaprateExecutable, environment: [String: String] = [:], timeout: TimeInterval = 60) throws {
+         executable: URL = TestData.snaprateExecutable, environment: [String: String] = [:]) throws {
         let location = store.hasPrefix("sqlite:") || store.contains("://") ? store : "sqlite:\(store)"
         process.executableURL = executable
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
@@ -64,8 +64,14 @@ public final class ServeProcess: @unchecked Sendable {
             }
             if !signalled { ready.signal() }
         }
-        guard ready.wait(timeout: .now() + timeout) == .success,
-              let line = found.value.split(separator: "\n").first,
+        // The reader signals at the first line or at the end of the output (a server that stopped).
+        do {
+            try ready.waitWithoutDeadline(for: "snaprate serve to say where it listens")
+        } catch {
+            kill(process.processIdentifier, SIGKILL)
+            throw error
+        }
+        guard let line = found.value.split(separator: "\n").first,
               let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
               object["type"] as? String == "listening", let port = object["port"] as? Int else {
             process.terminate()
@@ -153,14 +159,17 @@ public final class ServeProcess: @unchecked Sendable {
 
     public var isRunning: Bool { process.isRunning }
 
-    /// SIGTERM, then the exit status (nil if it did not exit within `timeout`; then it is killed).
-    public func terminate(timeout: TimeInterval = 60) -> Int32? {
+    /// SIGTERM, then the exit status once it exits (nil if the wait was cancelled, by the suite's
+    /// time limit: then it is killed).
+    public func terminate() -> Int32? {
         guard process.isRunning else { return process.terminationStatus }
         let exited = DispatchSemaphore(value: 0)
         process.terminationHandler = { _ in exited.signal() }
         if !process.isRunning { return process.terminationStatus }
         kill(process.processIdentifier, SIGTERM)
-        guard exited.wait(timeout: .now() + timeout) == .success else {
+        do {
+            try exited.waitWithoutDeadline(for: "snaprate serve to exit after SIGTERM")
+        } catch {
             kill(process.processIdentifier, SIGKILL)
             return nil
         }
@@ -177,10 +186,9 @@ public final class ServeProcess: @unchecked Sendable {
 
     /// `terminate()` from a thread of its own, keeping Swift's cooperative pool (two threads
     /// here) free while the process exits.
-    public func stop(timeout: TimeInterval = 60) async -> Int32? {
-        await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: self.terminate(timeout: timeout)) }
-        }
+    public func stop() async -> Int32? {
+        // The thread's wait gives up (killing the server) when this task is cancelled.
+        try? await offPool { self.terminate() }
     }
 
     deinit {

@@ -46,28 +46,6 @@ public final class MessageLog: @unchecked Sendable {
     public func append(_ message: ServerMessage) { lock.withLock { messages.append(message) } }
 }
 
-public struct TimedOut: Error, CustomStringConvertible {
-    public var description: String
-
-    public init(description: String) { self.description = description }
-}
-
-/// Runs `body`, failing with `TimedOut` after `seconds`.
-public func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw TimedOut(description: "timed out after \(seconds) s: \(what)")
-        }
-        return value
-    }
-}
-
 public enum SocketClients {
     public static let logger = Logger(label: "test.ws")
 
@@ -75,12 +53,12 @@ public enum SocketClients {
         (try? JSONDecoder().decode(ServerMessage.self, from: Data(text.utf8))) ?? ServerMessage(type: "unparsed:\(text)")
     }
 
-    /// Subscribes to `/ws` and collects messages until `done` holds for the log (or the timeout).
-    /// `headers` go with the upgrade request (`Authorization`, `Sec-WebSocket-Protocol`).
+    /// Subscribes to `/ws` and collects messages until `done` holds for the log (or the server
+    /// closes). `headers` go with the upgrade request (`Authorization`, `Sec-WebSocket-Protocol`).
     @discardableResult
-    public static func subscribe(_ url: String, into log: MessageLog = MessageLog(), timeout: Double = 180, headers: HTTPFields = [:],
+    public static func subscribe(_ url: String, into log: MessageLog = MessageLog(), headers: HTTPFields = [:],
                           until done: @escaping @Sendable (MessageLog) -> Bool) async throws -> MessageLog {
-        try await withTimeout(timeout, "subscriber \(url) has \(log.all.count) messages") {
+        try await awaiting("subscriber \(url), \(log.all.count) messages so far") {
             try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) { inbound, _, _ in
                 if done(log) { return }
                 for try await message in inbound.messages(maxSize: 1 << 20) {
@@ -96,10 +74,10 @@ public enum SocketClients {
     /// Sends chunks to `/ingest/{kiosk}` as binary messages, then `{"type":"end"}`, and collects
     /// what comes back until the server closes. Returns the messages and the close code.
     /// With `sayEnd` false the client closes the socket right after the last chunk instead.
-    public static func ingest(_ url: String, chunks: [Data], sayEnd: Bool = true, timeout: Double = 180,
+    public static func ingest(_ url: String, chunks: [Data], sayEnd: Bool = true,
                        headers: HTTPFields = [:]) async throws -> (MessageLog, WebSocketErrorCode?) {
         let log = MessageLog()
-        let close = try await withTimeout(timeout, "ingest \(url) has \(log.all.count) messages") {
+        let close = try await awaiting("ingest \(url) to close, \(log.all.count) messages so far") {
             try await WebSocketClient.connect(url: url, configuration: .init(additionalHeaders: headers), logger: logger) { inbound, outbound, _ in
                 for chunk in chunks {
                     try await outbound.write(.binary(ByteBuffer(bytes: chunk)))
@@ -139,15 +117,23 @@ extension SocketClients {
         return nil
     }
 
-    /// Polls `GET /api/sessions` (bounded) until every session of `kiosk` has ended; returns them.
-    public static func endedSessions(_ baseURL: String, kiosk: String, count: Int = 1, timeout: Double = 120) async throws -> [[String: Any]] {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let sessions = try await getJSON("\(baseURL)/api/sessions?kiosk=\(kiosk)")["sessions"] as? [[String: Any]] ?? []
-            if sessions.count >= count, sessions.allSatisfy({ $0["end_reason"] is String }) { return sessions }
-            try await Task.sleep(for: .milliseconds(50))
+    /// Polls `GET /api/sessions` until every session of `kiosk` (at least `count`) has ended; returns them.
+    public static func endedSessions(_ baseURL: String, kiosk: String, count: Int = 1) async throws -> [[String: Any]] {
+        var sessions: [[String: Any]] = []
+        try await eventually("\(count) ended sessions of \(kiosk), now \(sessions)") {
+            sessions = try await getJSON("\(baseURL)/api/sessions?kiosk=\(kiosk)")["sessions"] as? [[String: Any]] ?? []
+            return sessions.count >= count && sessions.allSatisfy { $0["end_reason"] is String }
         }
-        throw TimedOut(description: "sessions of \(kiosk) did not end within \(timeout) s")
+        return sessions
+    }
+
+    /// Polls `GET /metrics` until the unlabelled series `name` has `value`.
+    public static func waitForMetric(_ baseURL: String, _ name: String, _ value: Double) async throws {
+        var last: Double?
+        try await eventually("\(name) to be \(value), now \(last.map { "\($0)" } ?? "absent")") {
+            last = try await metric(baseURL, name)
+            return last == value
+        }
     }
 }
 

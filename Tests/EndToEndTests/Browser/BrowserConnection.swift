@@ -50,13 +50,13 @@ final class BrowserConnection: @unchecked Sendable {
 
     /// Sends a command and waits for its answer's `result` (as JSON). Throws the protocol's error.
     @discardableResult
-    func send(_ method: String, _ parameters: [String: Any] = [:], timeout: Double = 60) async throws -> [String: Any] {
+    func send(_ method: String, _ parameters: [String: Any] = [:]) async throws -> [String: Any] {
         let id = lock.withLock { () -> Int in
             nextID += 1
             return nextID
         }
         let message = try JSONSerialization.data(withJSONObject: ["id": id, "method": method, "params": parameters])
-        let data = try await withTimeout(timeout, "browser command \(method)") {
+        let data = try await awaiting("the browser's answer to \(method)") {
             try await withTaskCancellationHandler {
                 try await self.answer(to: id, method: method, message: message)
             } onCancel: {

@@ -23,30 +23,27 @@ extension BrowserPage {
         return try JSONDecoder().decode(T.self, from: Data(text.utf8))
     }
 
-    /// Polls `expression` (a JSON string) until `done` holds for its value; fails after `timeout`
-    /// saying what it last saw.
-    func waitFor<T: Decodable & Sendable>(_ type: T.Type, _ expression: String, timeout: Double, _ what: String,
+    /// Polls `expression` (a JSON string) until `done` holds for its value, saying once a minute
+    /// what it last saw.
+    func waitFor<T: Decodable & Sendable>(_ type: T.Type, _ expression: String, _ what: String,
                                           until done: @escaping @Sendable (T) -> Bool) async throws -> T {
-        let deadline = Date().addingTimeInterval(timeout)
+        var waiting = StillWaiting()
         var last: T?
-        while Date() < deadline {
+        while true {
             if let value = try? await evaluate(T.self, expression) {
                 last = value
                 if done(value) { return value }
             }
             try await Task.sleep(for: .milliseconds(200))
+            waiting.report("\(what); last seen: \(String(describing: last))")
         }
-        throw TimedOut(description: "timed out after \(timeout) s waiting for \(what); last seen: \(String(describing: last))")
     }
 
-    /// Polls until `document.readyState` is complete (bounded).
+    /// Polls until `document.readyState` is complete.
     func waitUntilLoaded(_ url: String) async throws {
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if try await evaluate("document.readyState") as? String == "complete" { return }
-            try await Task.sleep(for: .milliseconds(100))
+        try await eventually("\(url) to finish loading") {
+            try await evaluate("document.readyState") as? String == "complete"
         }
-        throw TimedOut(description: "\(url) did not finish loading")
     }
 }
 

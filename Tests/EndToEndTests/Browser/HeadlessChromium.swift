@@ -36,7 +36,7 @@ final class HeadlessChromium: @unchecked Sendable {
         return nil
     }
 
-    /// Starts Chromium and waits (up to `timeout`) for its DevTools port.
+    /// Starts Chromium and waits (as long as it takes, unless it exits) for its DevTools port.
     /// - Parameters:
     ///   - fakeCamera: a y4m file the fake camera plays in a loop; nil for Chromium's own test pattern.
     ///   - profile: an empty folder for the profile (DevTools writes its port there).
@@ -44,8 +44,7 @@ final class HeadlessChromium: @unchecked Sendable {
     ///   - arguments: more command-line switches (`--host-resolver-rules=...`).
     ///   - environment: variables added to the test's own (`HOME`, whose `.pki/nssdb` holds the
     ///     certificate authorities Chromium trusts).
-    init(fakeCamera: URL?, profile: URL, log: URL, arguments extra: [String] = [], environment: [String: String] = [:],
-         timeout: TimeInterval = 60) throws {
+    init(fakeCamera: URL?, profile: URL, log: URL, arguments extra: [String] = [], environment: [String: String] = [:]) throws {
         guard let executable = Self.executable else {
             throw MissingTestData(description: "chromium is not installed (apt-get install chromium, or set SNAPRATE_CHROMIUM)")
         }
@@ -84,21 +83,22 @@ final class HeadlessChromium: @unchecked Sendable {
 
         // DevTools writes its port and the browser's WebSocket path here once it listens.
         let portFile = profile.appendingPathComponent("DevToolsActivePort")
-        let deadline = Date().addingTimeInterval(timeout)
+        let process = process
         var found: (port: Int, path: String)?
-        while Date() < deadline, process.isRunning {
-            if let text = try? String(contentsOf: portFile, encoding: .utf8) {
-                let lines = text.split(separator: "\n")
-                if lines.count >= 2, let port = Int(lines[0]) {
-                    found = (port, String(lines[1]))
-                    break
+        do {
+            try blockingEventually("chromium's DevTools port (see \(log.path))") {
+                if let text = try? String(contentsOf: portFile, encoding: .utf8) {
+                    let lines = text.split(separator: "\n")
+                    if lines.count >= 2, let port = Int(lines[0]) { found = (port, String(lines[1])) }
                 }
+                return found != nil || !process.isRunning
             }
-            Thread.sleep(forTimeInterval: 0.1)
+        } catch {
+            kill(process.processIdentifier, SIGKILL)
+            throw error
         }
         guard let found else {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            throw MissingTestData(description: "chromium did not open its DevTools port within \(timeout) s (see \(log.path))")
+            throw MissingTestData(description: "chromium exited before it opened its DevTools port (see \(log.path))")
         }
         port = found.port
         browser = "ws://127.0.0.1:\(found.port)\(found.path)"

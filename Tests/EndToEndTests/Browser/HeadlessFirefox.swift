@@ -20,8 +20,8 @@ final class HeadlessFirefox: @unchecked Sendable {
     /// Firefox tests run where Firefox is; on CI always, so that a missing one fails.
     static var testsShouldRun: Bool { TestData.isCI || executable != nil }
 
-    /// Starts Firefox on an empty page and waits (up to `timeout`) for its BiDi server.
-    init(profile: URL, log: URL, timeout: TimeInterval = 90) throws {
+    /// Starts Firefox on an empty page and waits (as long as it takes, unless it exits) for its BiDi server.
+    init(profile: URL, log: URL) throws {
         guard let executable = Self.executable else {
             throw MissingTestData(description: "firefox is not installed (apt-get install firefox-esr, or set SNAPRATE_FIREFOX)")
         }
@@ -56,20 +56,22 @@ final class HeadlessFirefox: @unchecked Sendable {
         try process.run()
 
         let portFile = profile.appendingPathComponent("WebDriverBiDiServer.json")
-        let deadline = Date().addingTimeInterval(timeout)
+        let process = process
         var port: Int?
-        while Date() < deadline, process.isRunning {
-            if let data = try? Data(contentsOf: portFile),
-               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-               let value = object["ws_port"] as? Int {
-                port = value
-                break
+        do {
+            try blockingEventually("firefox's BiDi port (see \(log.path))") {
+                if let data = try? Data(contentsOf: portFile),
+                   let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                    port = object["ws_port"] as? Int
+                }
+                return port != nil || !process.isRunning
             }
-            Thread.sleep(forTimeInterval: 0.1)
+        } catch {
+            kill(process.processIdentifier, SIGKILL)
+            throw error
         }
         guard let port else {
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            throw MissingTestData(description: "firefox did not open its BiDi port within \(timeout) s (see \(log.path))")
+            throw MissingTestData(description: "firefox exited before it opened its BiDi port (see \(log.path))")
         }
         bidi = "ws://127.0.0.1:\(port)/session"
     }
