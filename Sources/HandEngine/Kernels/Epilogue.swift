@@ -83,7 +83,6 @@ extension Epilogue {
         guard let residual, residual.channels != channels else { return true }
         return channel + 16 <= residual.channels || channel >= residual.channels
     }
-
 }
 
 /// A tensor added into a convolution's output. It may have fewer channels than the output: the
