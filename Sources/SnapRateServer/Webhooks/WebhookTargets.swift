@@ -20,13 +20,8 @@ public struct WebhookTarget: Sendable {
     /// Plain http to another machine: the signature proves who sent a rating, but anyone on the
     /// way can read it. Loopback (a relay on the same box) is not the network.
     public var sendsInClearText: Bool {
-        guard let url = URL(string: url), url.scheme?.lowercased() == "http", let host = url.host?.lowercased() else {
-            return false
-        }
-        let unbracketed = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
-        let octets = unbracketed.split(separator: ".", omittingEmptySubsequences: false)
-        let loopbackIPv4 = octets.count == 4 && octets.allSatisfy { UInt8($0) != nil } && octets[0] == "127"
-        return !(unbracketed == "localhost" || unbracketed == "::1" || loopbackIPv4)
+        guard let url = URL(string: url), url.scheme?.lowercased() == "http", let host = url.host else { return false }
+        return !ListenAddress.isLoopback(host)
     }
 
     /// Whether `record` is one this target asked for.
