@@ -13,7 +13,8 @@ extension DepthwiseConv2DKernel {
         let pixel = y * outputShape.width + x
         var channel = group.lowerBound
         // The last 32 channels or fewer (of 24, 96, 144...) take four chains, not eight: eight
-        // would spend half their loads and FMAs on lanes that are never stored.
+        // would spend half their loads and FMAs on lanes that are never stored. (Four chains for
+        // every channel, one loop instead of two, measured 7% slower on whole clips.)
         while channel + 32 < group.upperBound {
             var s0 = bias.load8(channel), s1 = bias.load8(channel + 8)
             var s2 = bias.load8(channel + 16), s3 = bias.load8(channel + 24)
