@@ -93,6 +93,40 @@ extension ParityRuns {
             #expect(framesWithHands == 0)
         }
 
+        /// Video: a frame that only lost its tracked hand does not start the rescue search. The palm
+        /// detector looks first, on the next frame (nothing is tracked then), and the rescue follows
+        /// only when it finds nothing.
+        @Test(arguments: ModelVariant.allCases)
+        func aLostHandGetsThePalmDetectorsLookBeforeTheRescue(_ variant: ModelVariant) throws {
+            let gestures = try TestData.requireGestures()
+            let reference = try MediaPipeReference.load(from: gestures)
+            let expected = try #require(reference.models[variant.rawValue])
+            let logger = Logger(label: "rescue")
+            // A thumb photo whose one hand the palm detector finds on the first frame, as MediaPipe does.
+            var found: (tracker: HandTracker, picture: RGBImage)?
+            for photo in try ParityEnvironment.photos(in: gestures) where photo.hasPrefix("up/") && expected[photo]?.hands.count == 1 {
+                let tracker = try HandTracker(variant: variant, options: .video, logger: logger)
+                let picture = try PhotoLoader.load(gestures.appendingPathComponent("images/\(photo)"))
+                if tracker.process(picture, time: 0).count == 1, tracker.rescueSearches == 0 {
+                    found = (tracker, picture)
+                    break
+                }
+            }
+            let (tracker, picture) = try #require(found)
+            let empty = RGBImage(width: picture.width, height: picture.height,
+                                 pixels: [UInt8](repeating: 0, count: picture.pixels.count))
+            let palmRuns = tracker.palmDetectionRuns
+
+            // The hand is gone: its tracked ROI shows none, and this frame searches no further.
+            #expect(tracker.process(empty, time: 1.0 / 30).isEmpty)
+            #expect(tracker.palmDetectionRuns == palmRuns)
+            #expect(tracker.rescueSearches == 0)
+            // Nothing tracked now: the palm detector looks, finds nothing, and the rescue follows.
+            #expect(tracker.process(empty, time: 2.0 / 30).isEmpty)
+            #expect(tracker.palmDetectionRuns == palmRuns + 1)
+            #expect(tracker.rescueSearches == 1)
+        }
+
         /// The Firefox MediaRecorder chunks, joined into the WebM they make, decoded.
         static func firefoxFrames(in gestures: URL) throws -> [(time: Double, image: RGBImage)] {
             let folder = gestures.appendingPathComponent("browser/firefox_vp8")

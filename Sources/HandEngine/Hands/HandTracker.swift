@@ -27,6 +27,8 @@ public final class HandTracker {
 
     /// Palm-detector runs since creation: how often tracking saved one.
     public private(set) var palmDetectionRuns = 0
+    /// Rescue searches since creation.
+    public private(set) var rescueSearches = 0
 
     public init(models: HandModelSource, options: HandTrackerOptions, logger: Logger) {
         self.models = models
@@ -104,8 +106,14 @@ public final class HandTracker {
 
         if !hands.isEmpty {
             paceRescue(found: true)
-        } else if allowRescue, let rescue, rescueDue(at: time) {
+        } else if allowRescue, detected, let rescue, rescueDue(at: time) {
+            // Only after the palm detector has looked at this picture and found nothing. A frame
+            // that merely lost its tracked hand (it moved fast, it turned) gets that look on the
+            // next frame, with nothing tracked, which mostly finds the hand again for a fraction of
+            // a rescue's cost; and that frame, which may be the one completing a rating, waits for
+            // a landmark run, not for a search (under load, the tail of push latency).
             lastRescue = time
+            rescueSearches += 1
             // Video searches a slice of the squares each time, to bound a frame's delay.
             hands = rescue.search(image, models: models, sliced: options.mode == .video)
             paceRescue(found: !hands.isEmpty)
