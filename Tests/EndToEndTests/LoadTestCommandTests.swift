@@ -35,22 +35,4 @@ import TestSupport
         #expect((report["server_cpu_cores"] as? Double ?? 0) > 0)
         #expect(report["streams_decoding_realtime"] is Int)
     }
-
-    /// A stream the server refuses is reported with the server's own reason, not with the socket
-    /// error that follows it on the loader's side.
-    @Test func aRefusedStreamIsReportedWithTheServersReason() async throws {
-        let folder = try Clips.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let server = try ServeProcess(store: folder.appendingPathComponent("load.sqlite").path, arguments: ["--max-streams", "1"])
-        defer { _ = server.terminate() }
-        let run = try await ProgramRun.run(TestData.snaprateExecutable, [
-            "loadtest", "--url", server.baseURL, "--clip", "\(TestData.fixture("vp8_640x480.webm")):2", "--no-stagger",
-            "--subscribers", "1", "--duration", "4", "--warmup", "1", "--json",
-        ])
-        #expect(run.status == 0, "\(run.errors)")
-        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
-        let failures = report["stream_failures"] as? [String] ?? []
-        #expect(failures.count == 1, "\(failures)")
-        #expect(failures.allSatisfy { $0.contains("/ingest/load-") && $0.contains("at its limit of 1 streams") }, "\(failures)")
-    }
 }

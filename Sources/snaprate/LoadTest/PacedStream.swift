@@ -19,19 +19,15 @@ struct PacedStream {
     let logger: Logger
     /// The latest media time the server said it rated (its class messages back to the kiosk).
     let lastMediaTime = NIOLockedValueBox(0.0)
-    /// The server's `{"type":"error"}` message, if it sent one: why it refused or ended the stream.
-    let serverError = NIOLockedValueBox<String?>(nil)
 
-    /// Runs the stream; returns why it failed, if it did. The server's own reason comes first: the
-    /// socket error that follows it (a write on the socket the server closed) says nothing.
+    /// Runs the stream; returns why it failed, if it did.
     func run() async -> String? {
-        var failure: String?
         do {
             try await stream()
+            return nil
         } catch {
-            failure = "\(error)"
+            return "\(ingestURL): \(error)"
         }
-        return (serverError.withLockedValue { $0 } ?? failure).map { "\(ingestURL): \($0)" }
     }
 
     private func stream() async throws {
@@ -43,14 +39,10 @@ struct PacedStream {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // Read the server's messages all along: the client answers the server's pings
                 // only while its inbound stream is read, and an unanswered ping closes the socket.
-                group.addTask { [lastMediaTime, serverError] in
+                group.addTask { [lastMediaTime] in
                     for try await message in inbound.messages(maxSize: 1 << 20) {
-                        guard case .text(let text) = message else { continue }
-                        if let time = Self.classTime(text) {
-                            lastMediaTime.withLockedValue { $0 = max($0, time) }
-                        } else if let error = Self.errorMessage(text) {
-                            serverError.withLockedValue { $0 = $0 ?? error }
-                        }
+                        guard case .text(let text) = message, let time = Self.classTime(text) else { continue }
+                        lastMediaTime.withLockedValue { $0 = max($0, time) }
                     }
                 }
                 let started = clock.now
@@ -68,18 +60,8 @@ struct PacedStream {
 
     /// The media time of a `{"type":"class",...,"time":t}` message.
     static func classTime(_ text: String) -> Double? {
-        guard let object = message(text, type: "class") else { return nil }
-        return (object["time"] as? NSNumber)?.doubleValue
-    }
-
-    /// The text of a `{"type":"error","message":...}` message.
-    static func errorMessage(_ text: String) -> String? {
-        message(text, type: "error")?["message"] as? String
-    }
-
-    private static func message(_ text: String, type: String) -> [String: Any]? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-              object["type"] as? String == type else { return nil }
-        return object
+              object["type"] as? String == "class" else { return nil }
+        return (object["time"] as? NSNumber)?.doubleValue
     }
 }
