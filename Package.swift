@@ -185,7 +185,9 @@ let package = Package(
         .testTarget(name: "EventReportTests", dependencies: [
             "EventReport", "AnalyticsStore", "SnapRateCore", "TestSupport",
         ]),
-        .testTarget(name: "SnapRateCLITests", dependencies: ["snaprate", "TestSupport"]),
+        .testTarget(name: "SnapRateCLITests", dependencies: [
+            "snaprate", "TestSupport", .product(name: "Crypto", package: "swift-crypto"), .product(name: "Logging", package: "swift-log"),
+        ]),
         // The server's parts on their own, in process.
         .testTarget(name: "SnapRateServerTests", dependencies: [
             "SnapRateServer", "AnalyticsStore", "RatingRing", "SnapRateCore", "TestSupport",

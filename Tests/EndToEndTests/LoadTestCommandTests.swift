@@ -35,4 +35,24 @@ import TestSupport
         #expect((report["server_cpu_cores"] as? Double ?? 0) > 0)
         #expect(report["streams_decoding_realtime"] is Int)
     }
+
+    /// A stream over the server's limit is one failure, counted as refused from the server's own
+    /// figures. Its reason comes with it when the client reads it; under load the client can lose
+    /// the refusal and the server's close with the upgrade's answer, and the stream ends all the
+    /// same (`PacedStreamTests`).
+    @Test func aStreamOverTheServersLimitIsCountedAsRefused() async throws {
+        let folder = try Clips.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let server = try ServeProcess(store: folder.appendingPathComponent("load.sqlite").path, arguments: ["--max-streams", "1"])
+        defer { _ = server.terminate() }
+        let run = try await ProgramRun.run(TestData.snaprateExecutable, [
+            "loadtest", "--url", server.baseURL, "--clip", "\(TestData.fixture("vp8_640x480.webm")):2", "--no-stagger",
+            "--subscribers", "1", "--duration", "4", "--warmup", "1", "--json",
+        ])
+        #expect(run.status == 0, "\(run.errors)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+        #expect(report["streams_refused"] as? Int == 1)
+        let failures = report["stream_failures"] as? [String] ?? []
+        #expect(failures.count == 1 && failures.allSatisfy { $0.contains("/ingest/load-") }, "\(failures)")
+    }
 }

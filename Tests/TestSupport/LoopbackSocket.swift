@@ -2,8 +2,8 @@ import Foundation
 
 /// A TCP socket bound to a free loopback port, listening when `backlog` is given: its descriptor
 /// (the caller closes it) and the port.
-enum LoopbackSocket {
-    static func bind(listening backlog: Int32? = nil) throws -> (descriptor: Int32, port: Int) {
+public enum LoopbackSocket {
+    public static func bind(listening backlog: Int32? = nil) throws -> (descriptor: Int32, port: Int) {
         let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard socket >= 0 else { throw MissingTestData(description: "no socket on loopback: errno \(errno)") }
         var address = sockaddr_in()

@@ -25,6 +25,8 @@ struct LoadReport {
     var gaps: Int
     var subscriberFailures: [String]
     var streamFailures: [String]
+    /// Streams the server refused at its limits (its own count), whatever the loader saw of it.
+    var streamsRefused: Int
     var peakRSS: Double
     var cpuCores: Double
     /// Each stream's ratings against its clip's (`compare`).
@@ -61,6 +63,7 @@ struct LoadReport {
         framesDecoded = total("snaprate_frames_decoded_total")
         ratingsDetected = settled.value("snaprate_ratings_detected_total") - baseline.value("snaprate_ratings_detected_total")
         ratingsStored = settled.value("snaprate_ratings_stored_total") - baseline.value("snaprate_ratings_stored_total")
+        streamsRefused = Int(settled.value("snaprate_refused_streams_total") - baseline.value("snaprate_refused_streams_total"))
         storedSequences = stored.count
         let expected = Set(stored)
         latencies = records.flatMap(\.latencies).sorted()
@@ -114,7 +117,7 @@ struct LoadReport {
         func f(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
         let rated = ratedRates.sorted(), detected = detectedRates.sorted(), decoded = decodedRates.sorted()
         let rows: [(String, String)] = [
-            ("streams (clips at real-time pace)", "\(streams) (\(streamFailures.count) failed\(streamFailures.first.map { ": " + $0 } ?? ""))"),
+            ("streams (clips at real-time pace)", "\(streams) (\(streamFailures.count) failed, \(streamsRefused) refused by the server\(streamFailures.first.map { "; " + $0 } ?? ""))"),
             ("clips", clipShares.map { "\(($0.clip as NSString).lastPathComponent) ×\($0.streams)" }.joined(separator: ", ")),
             ("streams decoding in real time", "\(decodingRealTime) of \(streams)"),
             ("subscribers", "\(subscribers) (\(subscriberFailures.count) failed)"),
@@ -139,6 +142,7 @@ struct LoadReport {
     var json: String {
         let object: [String: Any] = [
             "streams": streams, "subscribers": subscribers, "subscriber_failures": subscriberFailures.count, "stream_failures": streamFailures,
+            "streams_refused": streamsRefused,
             "duration_s": duration, "window_s": window, "sustained": sustained,
             "detection_hz": detectedRates, "rated_hz": ratedRates, "decode_hz": decodedRates,
             "frames_skipped": framesSkipped, "frames_decoded": framesDecoded,

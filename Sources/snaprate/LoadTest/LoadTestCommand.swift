@@ -15,10 +15,12 @@ struct LoadTestCommand: AsyncParsableCommand {
         --clip empty.webm:42 --clip thumbs.webm:6); a single --clip FILE gives --streams streams. A \
         clip's streams connect one after another over the warm-up (--no-stagger: all at once). Each \
         subscriber listens on WS /ws from the sequence number current at the start. After --duration \
-        seconds the streams end; the report (a table, or JSON with --json) gives, from the server's \
-        /metrics and the subscribers: detection and decode rate per stream, streams decoding in real \
-        time, frames skipped, push latency (frame that completed the hold → subscriber), lost events, \
-        the server's peak RSS and CPU.
+        seconds the streams end, and the server has 20 s to send their last ratings and close. The \
+        report (a table, or JSON with --json) gives, from the server's /metrics and the \
+        subscribers: detection and decode rate per stream, streams decoding in real time, streams \
+        that failed (with the server's reason when it gave one) and that it refused at its limits, \
+        frames skipped, push latency (frame that completed the hold → subscriber), lost events, the \
+        server's peak RSS and CPU.
 
         Then each clip, looped as its streams replayed it, is rated here with every frame searched \
         (--models must be the server's): the ratings expected. Each stream's stored ratings are \
