@@ -3,7 +3,8 @@ import Foundation
 import PackageDescription
 
 // The numeric kernels are worthless unoptimised: HandEngine is always built with -O and for a
-// CPU with AVX2/FMA (x86-64-v3), which every machine SnapRate targets has.
+// CPU with AVX2/FMA (x86-64-v3), which every machine SnapRate targets has. Its GEMM kernel for
+// AVX-512 lives in a target of its own, built for that and called only where the CPU has it.
 let engineFlags: [SwiftSetting] = [
     .unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"]),
 ]
@@ -76,9 +77,14 @@ let package = Package(
         ),
         .target(
             name: "HandEngine",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
+            dependencies: ["CPUFeatures", "HandKernels512", .product(name: "Logging", package: "swift-log")],
             swiftSettings: engineFlags
         ),
+        // Which vector instructions the CPU has, asked at run time.
+        .target(name: "CPUFeatures"),
+        // The GEMM micro-kernel built for AVX-512: HandEngine calls it only where `CPUFeatures`
+        // found AVX-512, so the rest of the engine, built for AVX2, runs everywhere.
+        .target(name: "HandKernels512", swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "skylake-avx512"])]),
         // One picture at a time: hands, thumb class, smoothing. No decoder in sight.
         .target(
             name: "ThumbRating",

@@ -4,7 +4,8 @@ import XCTest
 /// CONV_2D and DEPTHWISE_CONV_2D against the naive definition, over the geometries the hand
 /// models use (1x1 GEMM path, 3x3 and 5x5 stride 2 SAME im2col path, VALID) and awkward sizes:
 /// pixel counts that are not a multiple of the 6-row tile, channel counts that are not a
-/// multiple of 16, widths so small that no pixel is an interior one.
+/// multiple of 16, widths so small that no pixel is an interior one. Each convolution runs at
+/// every vector width the CPU has (`VectorWidth.available`).
 final class KernelConvolutionTests: XCTestCase {
     private func runConv(
         height: Int, width: Int, inputChannels: Int, outputChannels: Int, kernel: Int, stride: Int,
@@ -18,23 +19,34 @@ final class KernelConvolutionTests: XCTestCase {
         let filter = KernelFixture.values(outputChannels * kernel * kernel * inputChannels, seed: seed + 1)
         let bias = KernelFixture.values(outputChannels, seed: seed + 2)
         let inputBuffer = KernelFixture.tensor(input)
-        let outputBuffer = KernelFixture.tensor([Float](repeating: .nan, count: outputShape.count))
-        let kernelObject = Conv2DKernel(
-            input: inputBuffer.pointer, inputShape: shape, output: outputBuffer.pointer, outputShape: outputShape,
-            filter: filter, filterHeight: kernel, filterWidth: kernel, bias: bias, rows: rows, columns: columns,
-            fusion: fusion)
-        kernelObject.run()
+        // Every vector width this CPU has (AVX2, and AVX-512 where present) computes each sum in
+        // the same order, so they must agree to the bit.
+        let outputs = VectorWidth.available.map { width in
+            let outputBuffer = KernelFixture.tensor([Float](repeating: .nan, count: outputShape.count))
+            Conv2DKernel(
+                input: inputBuffer.pointer, inputShape: shape, output: outputBuffer.pointer, outputShape: outputShape,
+                filter: filter, filterHeight: kernel, filterWidth: kernel, bias: bias, rows: rows, columns: columns,
+                fusion: fusion, width: width
+            ).run()
+            return KernelFixture.array(outputBuffer, count: outputShape.count)
+        }
+        for (width, output) in zip(VectorWidth.available, outputs).dropFirst() {
+            let differs = output.indices.filter { output[$0].bitPattern != outputs[0][$0].bitPattern }
+            XCTAssert(differs.isEmpty, "\(width) against avx2: \(differs.count) values differ, first at \(differs.first ?? 0)")
+        }
         let naive = KernelFixture.naiveConv(
             input: input, shape: shape, filter: filter, bias: bias, kh: kernel, kw: kernel,
             outputChannels: outputChannels, rows: rows, columns: columns, depthwise: false)
-        return (KernelFixture.array(outputBuffer, count: outputShape.count), naive)
+        return (outputs[0], naive)
     }
 
     func testPointwiseConvolutionMatchesDefinition() {
         // (13, 40, 80) and (49, 600, 72) end chunks on a lone row with 64+ channels (the one-row
         // kernel); (49, 600, 72) also spans several row chunks.
+        // (37, 20, 112) and (12, 16, 16): the wide kernel's 12-row tiles, pairs of blocks and a
+        // single last block.
         for (pixels, inputChannels, outputChannels) in [(7, 5, 3), (13, 32, 32), (25, 24, 36), (6, 16, 108), (1, 3, 17),
-                                                        (13, 40, 80), (49, 600, 72)] {
+                                                        (13, 40, 80), (49, 600, 72), (37, 20, 112), (12, 16, 16)] {
             let result = runConv(height: 1, width: pixels, inputChannels: inputChannels, outputChannels: outputChannels,
                                  kernel: 1, stride: 1, padding: .valid)
             // Float sums of 600 terms drift from the double-precision reference by ~1e-5.

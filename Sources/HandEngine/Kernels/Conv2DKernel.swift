@@ -16,18 +16,20 @@ final class Conv2DKernel: Kernel {
     private let interiorColumns: Range<Int>
     /// Keeps the PRELU slopes that `epilogue` points to alive.
     private let fusion: EpilogueFusion
+    private let vectorWidth: VectorWidth
 
     /// `filter` is tflite's [OC][KH][KW][IC] layout; `bias` has OC entries.
     convenience init(
         input: UnsafePointer<Float>, inputShape: ImageShape,
         output: UnsafeMutablePointer<Float>, outputShape: ImageShape,
         filter: [Float], filterHeight: Int, filterWidth: Int, bias: [Float],
-        rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion
+        rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion, width: VectorWidth = .detected
     ) {
         let reduction = filterHeight * filterWidth * inputShape.channels
         self.init(input: input, inputShape: inputShape, output: output, outputShape: outputShape,
                   weights: PackedWeights(rows: filter, outputChannels: outputShape.channels, reduction: reduction),
-                  filterHeight: filterHeight, filterWidth: filterWidth, bias: bias, rows: rows, columns: columns, fusion: fusion)
+                  filterHeight: filterHeight, filterWidth: filterWidth, bias: bias, rows: rows, columns: columns, fusion: fusion,
+                  width: width)
     }
 
     /// `weights` packed from the filter (possibly shared with other interpreters, `SharedWeights`).
@@ -35,8 +37,9 @@ final class Conv2DKernel: Kernel {
         input: UnsafePointer<Float>, inputShape: ImageShape,
         output: UnsafeMutablePointer<Float>, outputShape: ImageShape,
         weights: PackedWeights, filterHeight: Int, filterWidth: Int, bias: [Float],
-        rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion
+        rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion, width: VectorWidth = .detected
     ) {
+        vectorWidth = width
         self.input = input
         self.output = output
         self.inputShape = inputShape
@@ -64,7 +67,7 @@ final class Conv2DKernel: Kernel {
         guard let scratch else {
             let operands = GemmOperands(
                 a: input, aStride: inputShape.channels, rows: outputShape.pixels, firstPixel: 0, output: output)
-            Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue)
+            Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue, width: vectorWidth)
             return
         }
         let width = outputShape.width
@@ -85,7 +88,7 @@ final class Conv2DKernel: Kernel {
                 firstPixel: y * width + first, output: output)
             operands.segments = rows.filter
             operands.segmentStride = rowStride
-            Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue)
+            Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue, width: vectorWidth)
             gemmGathered(y: y, columns: interiorColumns.upperBound..<width, scratch: scratch.pointer)
         }
     }
@@ -97,7 +100,7 @@ final class Conv2DKernel: Kernel {
         let operands = GemmOperands(
             a: scratch, aStride: weights.reduction, rows: range.count,
             firstPixel: y * outputShape.width + range.lowerBound, output: output)
-        Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue)
+        Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue, width: vectorWidth)
     }
 
     /// im2col for output row `y`: per output pixel, the KH*KW*IC window values in filter order.

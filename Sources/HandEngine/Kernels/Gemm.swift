@@ -32,7 +32,11 @@ enum Gemm {
     }
 
     /// `bias` is zero-padded to `weights.paddedChannels`.
-    static func run(_ operands: GemmOperands, weights: PackedWeights, bias: UnsafePointer<Float>, epilogue: Epilogue) {
+    static func run(_ operands: GemmOperands, weights: PackedWeights, bias: UnsafePointer<Float>, epilogue: Epilogue,
+                    width: VectorWidth) {
+        if width == .avx512, weights.outputChannels >= PackedWeights.block {
+            return runWide(operands, weights: weights, bias: bias, epilogue: epilogue)
+        }
         let chunk = chunkRows(reduction: weights.reduction)
         var chunkStart = 0
         while chunkStart < operands.rows {
@@ -78,7 +82,7 @@ enum Gemm {
     }
 
     @inline(__always)
-    private static func tile(
+    static func tile(
         _ operands: GemmOperands, row: Int, rows: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>,
         epilogue: Epilogue
     ) {
