@@ -3,7 +3,6 @@ import Logging
 import NIOConcurrencyHelpers
 import PostgresNIO
 import SnapRateCore
-import ThumbRating
 import Testing
 import TestSupport
 @testable import AnalyticsStore

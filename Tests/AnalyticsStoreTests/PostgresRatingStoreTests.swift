@@ -1,7 +1,6 @@
 import Foundation
 import Logging
 import SnapRateCore
-import ThumbRating
 import AnalyticsStore
 import Testing
 import TestSupport

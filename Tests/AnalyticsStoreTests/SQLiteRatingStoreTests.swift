@@ -1,6 +1,5 @@
 import Foundation
 import SnapRateCore
-import ThumbRating
 import AnalyticsStore
 import Testing
 
