@@ -76,12 +76,12 @@ extension Epilogue {
 }
 
 extension Epilogue {
-    /// Whether a kernel can finish the 16 channels from `channel` in registers: always, unless a
-    /// residual with fewer channels than the output ends inside them.
+    /// Whether a kernel can finish the `width` channels from `channel` in registers: always,
+    /// unless a residual with fewer channels than the output ends inside them.
     @inline(__always)
-    func finishesInRegisters(block channel: Int) -> Bool {
+    func finishesInRegisters(block channel: Int, width: Int = 16) -> Bool {
         guard let residual, residual.channels != channels else { return true }
-        return channel + 16 <= residual.channels || channel >= residual.channels
+        return channel + width <= residual.channels || channel >= residual.channels
     }
 }
 

@@ -18,10 +18,7 @@ extension Gemm {
                 let pair = block + 1 < fullBlocks
                 let channel = block * PackedWeights.block
                 let width = pair ? 2 * PackedWeights.block : PackedWeights.block
-                // In registers unless a narrower residual ends inside these channels.
-                let inRegisters = epilogue.finishesInRegisters(block: channel)
-                    && (!pair || epilogue.finishesInRegisters(block: channel + PackedWeights.block))
-                    && !(pair && epilogue.residual.map { channel < $0.channels && $0.channels < channel + width } == true)
+                let inRegisters = epilogue.finishesInRegisters(block: channel, width: width)
                 var row = chunkStart
                 while row < chunkEnd {
                     let pixel = operands.firstPixel + row
@@ -40,16 +37,7 @@ extension Gemm {
                 block += pair ? 2 : 1
             }
             if fullBlocks < weights.blockCount {
-                var row = chunkStart
-                while row < chunkEnd {
-                    let rows = min(Gemm.tileRows, chunkEnd - row)
-                    if channels - fullBlocks * PackedWeights.block <= 8 {
-                        narrowTile(operands, row: row, rows: rows, block: fullBlocks, weights: weights, bias: bias, epilogue: epilogue)
-                    } else {
-                        tile(operands, row: row, rows: rows, block: fullBlocks, weights: weights, bias: bias, epilogue: epilogue)
-                    }
-                    row += Gemm.tileRows
-                }
+                tiles(operands, rows: chunkStart..<chunkEnd, block: fullBlocks, weights: weights, bias: bias, epilogue: epilogue)
             }
             chunkStart = chunkEnd
         }

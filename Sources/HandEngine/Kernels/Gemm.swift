@@ -52,19 +52,28 @@ enum Gemm {
                 }
             }
             for block in 0..<weights.blockCount {
-                var row = chunkStart
                 let end = loneRow != nil && block < firstTileBlock ? chunkEnd - 1 : chunkEnd
-                while row < end {
-                    let rows = min(tileRows, end - row)
-                    if weights.outputChannels - block * PackedWeights.block <= 8 {
-                        narrowTile(operands, row: row, rows: rows, block: block, weights: weights, bias: bias, epilogue: epilogue)
-                    } else {
-                        tile(operands, row: row, rows: rows, block: block, weights: weights, bias: bias, epilogue: epilogue)
-                    }
-                    row += tileRows
-                }
+                tiles(operands, rows: chunkStart..<end, block: block, weights: weights, bias: bias, epilogue: epilogue)
             }
             chunkStart = chunkEnd
+        }
+    }
+
+    /// Block `block` of `rows`, six rows at a time; half the FMAs where at most 8 of its 16
+    /// channels are real.
+    @inline(__always)
+    static func tiles(_ operands: GemmOperands, rows: Range<Int>, block: Int, weights: PackedWeights,
+                      bias: UnsafePointer<Float>, epilogue: Epilogue) {
+        let narrow = weights.outputChannels - block * PackedWeights.block <= 8
+        var row = rows.lowerBound
+        while row < rows.upperBound {
+            let count = min(tileRows, rows.upperBound - row)
+            if narrow {
+                narrowTile(operands, row: row, rows: count, block: block, weights: weights, bias: bias, epilogue: epilogue)
+            } else {
+                tile(operands, row: row, rows: count, block: block, weights: weights, bias: bias, epilogue: epilogue)
+            }
+            row += tileRows
         }
     }
 
@@ -82,7 +91,7 @@ enum Gemm {
     }
 
     @inline(__always)
-    static func tile(
+    private static func tile(
         _ operands: GemmOperands, row: Int, rows: Int, block: Int, weights: PackedWeights, bias: UnsafePointer<Float>,
         epilogue: Epilogue
     ) {
