@@ -82,8 +82,8 @@ let package = Package(
         ),
         // Which vector instructions the CPU has, asked at run time.
         .target(name: "CPUFeatures"),
-        // The GEMM micro-kernel built for AVX-512: HandEngine calls it only where `CPUFeatures`
-        // found AVX-512, so the rest of the engine, built for AVX2, runs everywhere.
+        // The GEMM and depthwise micro-kernels built for AVX-512: HandEngine calls them only where
+        // `CPUFeatures` found AVX-512, so the rest of the engine, built for AVX2, runs everywhere.
         .target(name: "HandKernels512", swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "skylake-avx512"])]),
         // One picture at a time: hands, thumb class, smoothing. No decoder in sight.
         .target(

@@ -166,8 +166,11 @@ final class KernelConvolutionTests: XCTestCase {
             (8, 96, 3, 1),
             // More weights than L1: processed in groups of 64 channels, the last one partial.
             (7, 136, 5, 1),
-            // At most 8 columns wide (width = size + 2): the zero-bordered small-map path.
-            (5, 136, 3, 1), (4, 72, 5, 1),
+            // At most 16 columns wide (width = size + 2): the zero-bordered small-map path, in one
+            // octet a row or in two (the second one partial).
+            (5, 136, 3, 1), (4, 72, 5, 1), (12, 48, 5, 1), (9, 40, 3, 1),
+            // Stride 2 over 24 interior columns: whole octets, 16-channel blocks and an 8-channel rest.
+            (38, 24, 3, 2), (34, 48, 5, 2),
         ]
         for test in cases {
             let shape = ImageShape(height: test.size, width: test.size + 2, channels: test.channels)
@@ -178,19 +181,24 @@ final class KernelConvolutionTests: XCTestCase {
             let filter = KernelFixture.values(test.kernel * test.kernel * test.channels, seed: 4)
             let bias = KernelFixture.values(test.channels, seed: 5)
             let inputBuffer = KernelFixture.tensor(input)
-            let outputBuffer = KernelFixture.tensor([Float](repeating: .nan, count: outputShape.count))
             var fusion = EpilogueFusion()
             fusion.activation = .relu6
-            DepthwiseConv2DKernel(
-                input: inputBuffer.pointer, inputShape: shape, output: outputBuffer.pointer, outputShape: outputShape,
-                filter: filter, bias: bias, rows: rows, columns: columns, fusion: fusion
-            ).run()
+            let outputs = VectorWidth.available.map { width in
+                let outputBuffer = KernelFixture.tensor([Float](repeating: .nan, count: outputShape.count))
+                DepthwiseConv2DKernel(
+                    input: inputBuffer.pointer, inputShape: shape, output: outputBuffer.pointer, outputShape: outputShape,
+                    filter: filter, bias: bias, rows: rows, columns: columns, fusion: fusion, width: width
+                ).run()
+                return KernelFixture.array(outputBuffer, count: outputShape.count)
+            }
+            for (width, output) in zip(VectorWidth.available, outputs).dropFirst() {
+                let differs = output.indices.filter { output[$0].bitPattern != outputs[0][$0].bitPattern }
+                XCTAssert(differs.isEmpty, "depthwise \(test) \(width) against avx2: \(differs.count) values differ")
+            }
             let naive = KernelFixture.naiveConv(
                 input: input, shape: shape, filter: filter, bias: bias, kh: test.kernel, kw: test.kernel,
                 outputChannels: test.channels, rows: rows, columns: columns, depthwise: true)
-            KernelFixture.assertClose(
-                KernelFixture.array(outputBuffer, count: outputShape.count), naive.map { min(max($0, 0), 6) },
-                "depthwise \(test)")
+            KernelFixture.assertClose(outputs[0], naive.map { min(max($0, 0), 6) }, "depthwise \(test)")
         }
     }
 

@@ -1,8 +1,13 @@
+import HandKernels512
+
 /// DEPTHWISE_CONV_2D with depth multiplier 1, NHWC float32, vectorised over channels (8 per
 /// ymm register). Per output row: interior pixels (whole window inside the input row) go eight
 /// at a time through the register-blocked stride-1 paths (+Stride1) or four at a time through
 /// the general one (+Quad); pixels whose window is clipped by the padding take the per-pixel
-/// path (+Edge). Maps at most 8 wide are copied into a zero-bordered scratch first (+SmallMap).
+/// path (+Edge). Maps at most 16 wide are copied into a zero-bordered scratch first (+SmallMap).
+/// On 512-bit vectors (`VectorWidth.avx512`) the interior's whole 16-channel blocks go eight
+/// pixels at a time through `WideDepthwise`, at stride 1 and 2; every path adds a pixel's terms
+/// in the same order, so the widths agree to the bit.
 final class DepthwiseConv2DKernel: Kernel {
     let input: UnsafePointer<Float>
     let output: UnsafeMutablePointer<Float>
@@ -15,13 +20,17 @@ final class DepthwiseConv2DKernel: Kernel {
     let paddedChannels: Int
     let biasStorage: AlignedBuffer
     let epilogue: Epilogue
+    let vectorWidth: VectorWidth
     private let fusion: EpilogueFusion
     /// Output columns whose window is entirely inside the input.
     private let interior: Range<Int>
     /// Filter width when the stride-1 register-blocked path applies (3 or 5), else nil.
     let octetWidth: Int?
+    /// Whether the interior runs eight pixels x 16 channels at a time on 512-bit vectors
+    /// (`WideDepthwise`: 3- and 5-wide filters, stride 1 or 2).
+    let wideOctets: Bool
     private let channelGroups: [Range<Int>]
-    /// Set for maps at most 8 pixels wide (7x7, 6x6), where almost every pixel is an edge pixel.
+    /// Set for maps at most 16 pixels wide (14x14 down to 6x6), where edge pixels are a large share.
     private let smallMap: SmallMapPlan?
 
     /// `filter` is tflite's [1][KH][KW][C] layout. Channel tails read up to 63 floats past a
@@ -29,8 +38,10 @@ final class DepthwiseConv2DKernel: Kernel {
     init(
         input: UnsafePointer<Float>, inputShape: ImageShape,
         output: UnsafeMutablePointer<Float>, outputShape: ImageShape,
-        filter: [Float], bias: [Float], rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion
+        filter: [Float], bias: [Float], rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion,
+        width: VectorWidth = .detected
     ) {
+        vectorWidth = width
         self.input = input
         self.output = output
         self.inputShape = inputShape
@@ -58,6 +69,8 @@ final class DepthwiseConv2DKernel: Kernel {
         smallMap = SmallMapPlan(input: inputShape, output: outputShape, rows: rows, columns: columns)
         octetWidth = columns.stride == 1 && columns.dilation == 1 && rows.dilation == 1
             && (columns.filter == 3 || columns.filter == 5) ? columns.filter : nil
+        wideOctets = width == .avx512 && columns.dilation == 1 && rows.dilation == 1
+            && WideDepthwise.supports(filterWidth: columns.filter, stride: columns.stride)
         interior = first.flatMap { first in last.map { first..<($0 + 1) } } ?? 0..<0
     }
 
@@ -88,22 +101,52 @@ final class DepthwiseConv2DKernel: Kernel {
     private func computeRow(_ y: Int, channels group: Range<Int>) {
         var x = 0
         while x < interior.lowerBound { edgePixel(y: y, x: x, channels: group); x += 1 }
-        if octetWidth != nil {
+        if octetWidth != nil || wideOctets {
+            let (ky0, ky1, originY) = rows.validTaps(at: y)
+            let rowStride = inputShape.width * inputShape.channels
             while x + 8 <= interior.upperBound {
-                let (ky0, ky1, originY) = rows.validTaps(at: y)
-                let rowStride = inputShape.width * inputShape.channels
-                let origin = input + originY * rowStride + (x - columns.padBefore) * inputShape.channels
-                var channel = group.lowerBound
-                while channel < group.upperBound {
-                    octet(source: origin + channel, rowStride: rowStride, pixelStride: inputShape.channels,
-                          filterRows: ky0..<ky1, pixel: y * outputShape.width + x, count: 8, channel: channel)
-                    channel += 8
-                }
+                let origin = input + originY * rowStride + (x * columns.stride - columns.padBefore) * inputShape.channels
+                octets(source: origin + group.lowerBound, rowStride: rowStride, pixelStride: inputShape.channels,
+                       filterRows: ky0..<ky1, y: y, x: x, count: 8, channels: group)
                 x += 8
             }
         }
         while x + 4 <= interior.upperBound { interiorQuad(y: y, x: x, channels: group); x += 4 }
         while x < outputShape.width { edgePixel(y: y, x: x, channels: group); x += 1 }
+    }
+
+    /// `count` (at most 8) adjacent interior output pixels from (`y`, `x`) over the channels
+    /// `group`, `source` at the first one's first tap, channel `group.lowerBound`: whole
+    /// 16-channel blocks on 512-bit vectors where the kernel runs on them, the rest 8 at a time
+    /// (stride 1) or four pixels at a time (stride 2).
+    @inline(__always)
+    func octets(
+        source: UnsafePointer<Float>, rowStride: Int, pixelStride: Int, filterRows: Range<Int>,
+        y: Int, x: Int, count: Int, channels group: Range<Int>
+    ) {
+        let pixel = y * outputShape.width + x
+        var channel = group.lowerBound
+        if wideOctets, group.count >= 16 {
+            let blocks = group.count / 16
+            WideDepthwise.octets(
+                filterWidth: columns.filter, stride: columns.stride, blocks: blocks, source: source, rowStride: rowStride,
+                pixelStride: pixelStride, filterRows: filterRows, weights: UnsafePointer(weights.pointer) + channel,
+                tapStride: paddedChannels, bias: UnsafePointer(biasStorage.pointer) + channel,
+                output: output + pixel * outputShape.channels + channel, outputStride: outputShape.channels, count: count)
+            channel += blocks * 16
+        }
+        guard channel < group.upperBound else { return }
+        guard octetWidth != nil else {
+            // Stride 2 on AVX2 (or its last channels): the general path, which needs whole quads.
+            interiorQuad(y: y, x: x, channels: channel..<group.upperBound)
+            interiorQuad(y: y, x: x + 4, channels: channel..<group.upperBound)
+            return
+        }
+        while channel < group.upperBound {
+            octet(source: source + (channel - group.lowerBound), rowStride: rowStride, pixelStride: pixelStride,
+                  filterRows: filterRows, pixel: pixel, count: count, channel: channel)
+            channel += 8
+        }
     }
 
     @inline(__always)

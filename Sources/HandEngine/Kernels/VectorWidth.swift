@@ -1,9 +1,10 @@
 import CPUFeatures
 import Foundation
 
-/// The vectors the GEMM runs on: AVX2's 256 bits, which every machine SnapRate targets has, or
-/// AVX-512's 512 where the CPU has it (`HandKernels512`). On a CPU with full-width 512-bit units
-/// the wide kernel does twice the FMAs an instruction; the rest of the engine stays on AVX2.
+/// The vectors the convolutions run on: AVX2's 256 bits, which every machine SnapRate targets
+/// has, or AVX-512's 512 where the CPU has it (`HandKernels512`: the GEMM and the depthwise
+/// interiors). On a CPU with full-width 512-bit units the wide kernels do twice the FMAs an
+/// instruction; the rest of the engine stays on AVX2.
 public enum VectorWidth: Sendable {
     case avx2
     case avx512
