@@ -84,4 +84,19 @@ import Testing
             #expect(worst < 1e-4, "region \(region)")
         }
     }
+
+    /// The fast path stores four floats a pixel, the fourth over the next pixel's red: the last
+    /// pixel of a row, and of the tensor, must not write past its three.
+    @Test func aCropInsideThePictureWritesNothingPastItsPixels() {
+        let image = Self.picture(width: 40, height: 30)
+        let size = 8, region = RotatedRect(centerX: 20, centerY: 15, width: 10, height: 10)
+        var buffer = [Float](repeating: -7, count: size * size * 3 + 4)
+        buffer.withUnsafeMutableBufferPointer {
+            AffineCrop.warp(image, region: region, into: UnsafeMutableBufferPointer(rebasing: $0[0..<(size * size * 3)]),
+                            width: size, height: size, border: .zero)
+        }
+        #expect(Array(buffer.suffix(4)) == [-7, -7, -7, -7])
+        let expected = reference(image, region, size, .zero)
+        #expect(zip(buffer, expected).map { abs($0 - $1) }.max() ?? 1 < 1e-4)
+    }
 }

@@ -48,7 +48,7 @@ public enum AffineCrop {
                     SIMD4<Float>(base.loadUnaligned(fromByteOffset: offset, as: SIMD4<UInt8>.self))
                 }
                 let scale = SIMD4<Float>(repeating: 1 / 255)
-                for x in first..<end {
+                @inline(__always) func sample(_ x: Int) -> SIMD4<Float> {
                     let point = rowOrigin + stepX * Float(x)
                     let floorX = point.x.rounded(.down), floorY = point.y.rounded(.down)
                     let fx = SIMD4<Float>(repeating: point.x - floorX), fy = SIMD4<Float>(repeating: point.y - floorY)
@@ -57,8 +57,18 @@ public enum AffineCrop {
                     let topLeft = texel(top), bottomLeft = texel(bottom)
                     let upper = topLeft + (texel(top + 3) - topLeft) * fx
                     let lower = bottomLeft + (texel(bottom + 3) - bottomLeft) * fx
-                    let value = (upper + (lower - upper) * fy) * scale
-                    let out = outRow + x * 3
+                    return (upper + (lower - upper) * fy) * scale
+                }
+                // All four lanes are stored, the fourth over the next pixel's red, which that
+                // pixel's own store then replaces: one vector store instead of three scalar ones
+                // lets the whole blend stay in one register (with three, it was split lane by lane).
+                var x = first
+                while x + 1 < end {
+                    UnsafeMutableRawPointer(outRow + x * 3).storeBytes(of: sample(x), as: SIMD4<Float>.self)
+                    x += 1
+                }
+                if x < end {
+                    let value = sample(x), out = outRow + x * 3
                     out[0] = value.x
                     out[1] = value.y
                     out[2] = value.z
