@@ -42,7 +42,8 @@ final class KernelConvolutionTests: XCTestCase {
 
     func testPointwiseConvolutionMatchesDefinition() {
         // (13, 40, 80) and (49, 600, 72) end chunks on a lone row with 64+ channels (the one-row
-        // kernel); (49, 600, 72) also spans several row chunks.
+        // kernels: AVX2's, and the wide one with a last group of fewer than eight blocks); (49,
+        // 600, 72) also spans several row chunks.
         // (37, 20, 112) and (12, 16, 16): the wide kernel's 12-row tiles, pairs of blocks and a
         // single last block.
         for (pixels, inputChannels, outputChannels) in [(7, 5, 3), (13, 32, 32), (25, 24, 36), (6, 16, 108), (1, 3, 17),

@@ -1,9 +1,15 @@
 import HandKernels512
 
 /// The GEMM on 512-bit vectors (`VectorWidth.avx512`): full 16-channel blocks two at a time in
-/// 12-row tiles of `WideGemm`, finished in registers as `Gemm.tile` finishes its own; a last
-/// partial block (e.g. the 8 of 24 channels) goes through the AVX2 tiles.
+/// 12-row tiles of `WideGemm`, finished in registers as `Gemm.tile` finishes its own, and the
+/// last few rows of a chunk one at a time (`WideGemm.row`); a last partial block (e.g. the 8 of
+/// 24 channels) goes through the AVX2 tiles.
 extension Gemm {
+    /// Up to this many rows left at the end of a chunk go through `WideGemm.row`, one at a time: a
+    /// row there takes a twelfth of a 12-row tile's FMAs, so four stay well under the tile's cost
+    /// even though the row kernel waits on its weight loads.
+    static let lastRowsAlone = 4
+
     static func runWide(_ operands: GemmOperands, weights: PackedWeights, bias: UnsafePointer<Float>, epilogue: Epilogue) {
         let tileRows = WideGemm.rows
         let chunk = max(tileRows, chunkRows(reduction: weights.reduction) / tileRows * tileRows)
@@ -13,6 +19,19 @@ extension Gemm {
         var chunkStart = 0
         while chunkStart < operands.rows {
             let chunkEnd = min(chunkStart + chunk, operands.rows)
+            // The last few rows of a chunk (49 = 4 x 12 + 1 on 7x7 maps, 196 = 2 x 96 + 4 on 14x14)
+            // would cost a whole 12-row tile per pair of blocks: they go one at a time instead.
+            let leftover = (chunkEnd - chunkStart) % tileRows
+            let tileEnd = leftover <= lastRowsAlone ? chunkEnd - leftover : chunkEnd
+            for row in tileEnd..<chunkEnd where fullBlocks > 0 {
+                let pixel = operands.firstPixel + row
+                WideGemm.row(
+                    a: operands.a + row * operands.aStride, segments: operands.segments,
+                    segmentStride: operands.segmentStride, run: run, weights: weights.block(0),
+                    blockStride: weights.reduction * PackedWeights.block, blocks: fullBlocks, bias: bias,
+                    output: operands.output + pixel * channels)
+                epilogue.apply(operands.output, pixels: pixel..<(pixel + 1), channels: 0..<(fullBlocks * PackedWeights.block))
+            }
             var block = 0
             while block < fullBlocks {
                 let pair = block + 1 < fullBlocks
@@ -20,9 +39,9 @@ extension Gemm {
                 let width = pair ? 2 * PackedWeights.block : PackedWeights.block
                 let inRegisters = epilogue.finishesInRegisters(block: channel, width: width)
                 var row = chunkStart
-                while row < chunkEnd {
+                while row < tileEnd {
                     let pixel = operands.firstPixel + row
-                    let rows = min(tileRows, chunkEnd - row)
+                    let rows = min(tileRows, tileEnd - row)
                     WideGemm.tile(
                         a: operands.a + row * operands.aStride, aStride: operands.aStride, validRows: rows,
                         segments: operands.segments, segmentStride: operands.segmentStride, run: run,
