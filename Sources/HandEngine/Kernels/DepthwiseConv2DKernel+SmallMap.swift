@@ -49,7 +49,8 @@ extension DepthwiseConv2DKernel {
             for y in 0..<outputShape.height {
                 for x in stride(from: 0, to: outputShape.width, by: 8) {
                     octets(source: UnsafePointer(scratch + (y * plan.columns + x) * g), rowStride: plan.columns * g,
-                           pixelStride: g, filterRows: 0..<rows.filter, y: y, x: x, count: min(8, outputShape.width - x), channels: groupStart..<(groupStart + width))
+                           pixelStride: g, filterRows: 0..<rows.filter, y: y, x: x,
+                           count: min(8, outputShape.width - x), channels: groupStart..<(groupStart + width))
                 }
                 let first = y * outputShape.width
                 epilogue.apply(output, pixels: first..<(first + outputShape.width), channels: groupStart..<(groupStart + width))
