@@ -10,16 +10,17 @@ public enum WideDepthwise {
         (filterWidth == 3 || filterWidth == 5) && (stride == 1 || stride == 2)
     }
 
-    /// Raw sums (bias included) of `count` (1...8) output pixels, `outputStride` floats apart from
-    /// `output`, for `blocks` blocks of 16 channels. The first block's first tap in filter row 0
-    /// is at `source` (input pixels `pixelStride` apart, so output pixels `stride` of them apart),
-    /// its weights at `weights` (`[KH][KW]`, `tapStride` floats apart) and its bias at `bias`; each
-    /// next block is 16 floats further on in all four.
+    /// Sums (bias included), clamped to `clamp` when given (a fused RELU or RELU6), of `count`
+    /// (1...8) output pixels, `outputStride` floats apart from `output`, for `blocks` blocks of 16
+    /// channels. The first block's first tap in filter row 0 is at `source` (input pixels
+    /// `pixelStride` apart, so output pixels `stride` of them apart), its weights at `weights`
+    /// (`[KH][KW]`, `tapStride` floats apart) and its bias at `bias`; each next block is 16 floats
+    /// further on in all four.
     @inline(never)
     public static func octets(
         filterWidth: Int, stride: Int, blocks: Int, source: UnsafePointer<Float>, rowStride: Int, pixelStride: Int,
         filterRows: Range<Int>, weights: UnsafePointer<Float>, tapStride: Int, bias: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, outputStride: Int, count: Int
+        output: UnsafeMutablePointer<Float>, outputStride: Int, count: Int, clamp: (lower: Float, upper: Float)? = nil
     ) {
         for block in 0..<blocks {
             let offset = block * 16
@@ -27,19 +28,19 @@ public enum WideDepthwise {
             case (5, 1):
                 octet5(source: source + offset, rowStride: rowStride, pixelStride: pixelStride, filterRows: filterRows,
                        weights: weights + offset, tapStride: tapStride, bias: bias + offset,
-                       output: output + offset, outputStride: outputStride, count: count)
+                       output: output + offset, outputStride: outputStride, count: count, clamp: clamp)
             case (3, 1):
                 octet3(source: source + offset, rowStride: rowStride, pixelStride: pixelStride, filterRows: filterRows,
                        weights: weights + offset, tapStride: tapStride, bias: bias + offset,
-                       output: output + offset, outputStride: outputStride, count: count)
+                       output: output + offset, outputStride: outputStride, count: count, clamp: clamp)
             case (5, 2):
                 octet5Stride2(source: source + offset, rowStride: rowStride, pixelStride: pixelStride, filterRows: filterRows,
                               weights: weights + offset, tapStride: tapStride, bias: bias + offset,
-                              output: output + offset, outputStride: outputStride, count: count)
+                              output: output + offset, outputStride: outputStride, count: count, clamp: clamp)
             default:
                 octet3Stride2(source: source + offset, rowStride: rowStride, pixelStride: pixelStride, filterRows: filterRows,
                               weights: weights + offset, tapStride: tapStride, bias: bias + offset,
-                              output: output + offset, outputStride: outputStride, count: count)
+                              output: output + offset, outputStride: outputStride, count: count, clamp: clamp)
             }
         }
     }
@@ -48,7 +49,7 @@ public enum WideDepthwise {
     private static func octet3(
         source: UnsafePointer<Float>, rowStride: Int, pixelStride: Int, filterRows: Range<Int>,
         weights: UnsafePointer<Float>, tapStride: Int, bias: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, outputStride: Int, count: Int
+        output: UnsafeMutablePointer<Float>, outputStride: Int, count: Int, clamp: (lower: Float, upper: Float)?
     ) {
         let start = load(bias)
         var s0 = start, s1 = start, s2 = start, s3 = start, s4 = start, s5 = start, s6 = start, s7 = start
@@ -91,6 +92,17 @@ public enum WideDepthwise {
             v = load(row + 9 * pixelStride)
             s7 = s7.addingProduct(v, w2)
         }
+        if let clamp {
+            let low = SIMD16<Float>(repeating: clamp.lower), high = SIMD16<Float>(repeating: clamp.upper)
+            s0.replace(with: low, where: s0 .< low); s0.replace(with: high, where: s0 .> high)
+            s1.replace(with: low, where: s1 .< low); s1.replace(with: high, where: s1 .> high)
+            s2.replace(with: low, where: s2 .< low); s2.replace(with: high, where: s2 .> high)
+            s3.replace(with: low, where: s3 .< low); s3.replace(with: high, where: s3 .> high)
+            s4.replace(with: low, where: s4 .< low); s4.replace(with: high, where: s4 .> high)
+            s5.replace(with: low, where: s5 .< low); s5.replace(with: high, where: s5 .> high)
+            s6.replace(with: low, where: s6 .< low); s6.replace(with: high, where: s6 .> high)
+            s7.replace(with: low, where: s7 .< low); s7.replace(with: high, where: s7 .> high)
+        }
         store(s0, output)
         if count > 1 { store(s1, output + 1 * outputStride) }
         if count > 2 { store(s2, output + 2 * outputStride) }
@@ -105,7 +117,7 @@ public enum WideDepthwise {
     private static func octet5(
         source: UnsafePointer<Float>, rowStride: Int, pixelStride: Int, filterRows: Range<Int>,
         weights: UnsafePointer<Float>, tapStride: Int, bias: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, outputStride: Int, count: Int
+        output: UnsafeMutablePointer<Float>, outputStride: Int, count: Int, clamp: (lower: Float, upper: Float)?
     ) {
         let start = load(bias)
         var s0 = start, s1 = start, s2 = start, s3 = start, s4 = start, s5 = start, s6 = start, s7 = start
@@ -166,6 +178,17 @@ public enum WideDepthwise {
             v = load(row + 11 * pixelStride)
             s7 = s7.addingProduct(v, w4)
         }
+        if let clamp {
+            let low = SIMD16<Float>(repeating: clamp.lower), high = SIMD16<Float>(repeating: clamp.upper)
+            s0.replace(with: low, where: s0 .< low); s0.replace(with: high, where: s0 .> high)
+            s1.replace(with: low, where: s1 .< low); s1.replace(with: high, where: s1 .> high)
+            s2.replace(with: low, where: s2 .< low); s2.replace(with: high, where: s2 .> high)
+            s3.replace(with: low, where: s3 .< low); s3.replace(with: high, where: s3 .> high)
+            s4.replace(with: low, where: s4 .< low); s4.replace(with: high, where: s4 .> high)
+            s5.replace(with: low, where: s5 .< low); s5.replace(with: high, where: s5 .> high)
+            s6.replace(with: low, where: s6 .< low); s6.replace(with: high, where: s6 .> high)
+            s7.replace(with: low, where: s7 .< low); s7.replace(with: high, where: s7 .> high)
+        }
         store(s0, output)
         if count > 1 { store(s1, output + 1 * outputStride) }
         if count > 2 { store(s2, output + 2 * outputStride) }
@@ -180,7 +203,7 @@ public enum WideDepthwise {
     private static func octet3Stride2(
         source: UnsafePointer<Float>, rowStride: Int, pixelStride: Int, filterRows: Range<Int>,
         weights: UnsafePointer<Float>, tapStride: Int, bias: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, outputStride: Int, count: Int
+        output: UnsafeMutablePointer<Float>, outputStride: Int, count: Int, clamp: (lower: Float, upper: Float)?
     ) {
         let start = load(bias)
         var s0 = start, s1 = start, s2 = start, s3 = start, s4 = start, s5 = start, s6 = start, s7 = start
@@ -230,6 +253,17 @@ public enum WideDepthwise {
             v = load(row + 16 * pixelStride)
             s7 = s7.addingProduct(v, w2)
         }
+        if let clamp {
+            let low = SIMD16<Float>(repeating: clamp.lower), high = SIMD16<Float>(repeating: clamp.upper)
+            s0.replace(with: low, where: s0 .< low); s0.replace(with: high, where: s0 .> high)
+            s1.replace(with: low, where: s1 .< low); s1.replace(with: high, where: s1 .> high)
+            s2.replace(with: low, where: s2 .< low); s2.replace(with: high, where: s2 .> high)
+            s3.replace(with: low, where: s3 .< low); s3.replace(with: high, where: s3 .> high)
+            s4.replace(with: low, where: s4 .< low); s4.replace(with: high, where: s4 .> high)
+            s5.replace(with: low, where: s5 .< low); s5.replace(with: high, where: s5 .> high)
+            s6.replace(with: low, where: s6 .< low); s6.replace(with: high, where: s6 .> high)
+            s7.replace(with: low, where: s7 .< low); s7.replace(with: high, where: s7 .> high)
+        }
         store(s0, output)
         if count > 1 { store(s1, output + 1 * outputStride) }
         if count > 2 { store(s2, output + 2 * outputStride) }
@@ -244,7 +278,7 @@ public enum WideDepthwise {
     private static func octet5Stride2(
         source: UnsafePointer<Float>, rowStride: Int, pixelStride: Int, filterRows: Range<Int>,
         weights: UnsafePointer<Float>, tapStride: Int, bias: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, outputStride: Int, count: Int
+        output: UnsafeMutablePointer<Float>, outputStride: Int, count: Int, clamp: (lower: Float, upper: Float)?
     ) {
         let start = load(bias)
         var s0 = start, s1 = start, s2 = start, s3 = start, s4 = start, s5 = start, s6 = start, s7 = start
@@ -311,6 +345,17 @@ public enum WideDepthwise {
             s7 = s7.addingProduct(v, w3)
             v = load(row + 18 * pixelStride)
             s7 = s7.addingProduct(v, w4)
+        }
+        if let clamp {
+            let low = SIMD16<Float>(repeating: clamp.lower), high = SIMD16<Float>(repeating: clamp.upper)
+            s0.replace(with: low, where: s0 .< low); s0.replace(with: high, where: s0 .> high)
+            s1.replace(with: low, where: s1 .< low); s1.replace(with: high, where: s1 .> high)
+            s2.replace(with: low, where: s2 .< low); s2.replace(with: high, where: s2 .> high)
+            s3.replace(with: low, where: s3 .< low); s3.replace(with: high, where: s3 .> high)
+            s4.replace(with: low, where: s4 .< low); s4.replace(with: high, where: s4 .> high)
+            s5.replace(with: low, where: s5 .< low); s5.replace(with: high, where: s5 .> high)
+            s6.replace(with: low, where: s6 .< low); s6.replace(with: high, where: s6 .> high)
+            s7.replace(with: low, where: s7 .< low); s7.replace(with: high, where: s7 .> high)
         }
         store(s0, output)
         if count > 1 { store(s1, output + 1 * outputStride) }

@@ -52,6 +52,7 @@ extension DepthwiseConv2DKernel {
                            pixelStride: g, filterRows: 0..<rows.filter, y: y, x: x,
                            count: min(8, outputShape.width - x), channels: groupStart..<(groupStart + width))
                 }
+                guard registerClamp == nil else { continue }
                 let first = y * outputShape.width
                 epilogue.apply(output, pixels: first..<(first + outputShape.width), channels: groupStart..<(groupStart + width))
             }
