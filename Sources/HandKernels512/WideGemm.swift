@@ -14,16 +14,19 @@ public enum WideGemm {
     /// stored) times the weight blocks `first` and `second` (`[reduction][16]` each; `second` nil
     /// for one block), each row's reduction in `segments` runs of `run`, `segmentStride` apart;
     /// finished by `epilogue` and stored, `validRows` rows of 32 (or 16) floats at `output`,
-    /// `outputStride` floats apart.
+    /// `outputStride` floats apart. `halfSecond`: only the first 8 of `second`'s channels are
+    /// real (24 = 16 + 8) and stored; the other 8 are computed (their reads of a residual or a
+    /// post-activation add land in the tensor's slack at worst) and dropped.
     @inline(never)
     public static func tile(
         a: UnsafePointer<Float>, aStride: Int, validRows: Int, segments: Int, segmentStride: Int, run: Int,
         first: UnsafePointer<Float>, second: UnsafePointer<Float>?, bias: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, outputStride: Int, epilogue: WideEpilogue
+        output: UnsafeMutablePointer<Float>, outputStride: Int, epilogue: WideEpilogue, halfSecond: Bool = false
     ) {
         if let second {
             pair(a: a, aStride: aStride, validRows: validRows, segments: segments, segmentStride: segmentStride, run: run,
-                 first: first, second: second, bias: bias, output: output, outputStride: outputStride, epilogue: epilogue)
+                 first: first, second: second, bias: bias, output: output, outputStride: outputStride, epilogue: epilogue,
+                 halfSecond: halfSecond)
         } else {
             single(a: a, aStride: aStride, validRows: validRows, segments: segments, segmentStride: segmentStride, run: run,
                    weights: first, bias: bias, output: output, outputStride: outputStride, epilogue: epilogue)
@@ -34,7 +37,7 @@ public enum WideGemm {
     private static func pair(
         a: UnsafePointer<Float>, aStride: Int, validRows: Int, segments: Int, segmentStride: Int, run: Int,
         first: UnsafePointer<Float>, second: UnsafePointer<Float>, bias: UnsafePointer<Float>,
-        output: UnsafeMutablePointer<Float>, outputStride: Int, epilogue: WideEpilogue
+        output: UnsafeMutablePointer<Float>, outputStride: Int, epilogue: WideEpilogue, halfSecond: Bool
     ) {
         // Spelled out rather than min(r, last), which the compiler called out of line here.
         let last = validRows - 1
@@ -180,18 +183,33 @@ public enum WideGemm {
             if validRows > 10 { l10 += load(postAdd + 10 * outputStride); h10 += load(postAdd + 10 * outputStride + 16) }
             if validRows > 11 { l11 += load(postAdd + 11 * outputStride); h11 += load(postAdd + 11 * outputStride + 16) }
         }
-        store(l0, output + 0 * outputStride); store(h0, output + 0 * outputStride + 16)
-        if validRows > 1 { store(l1, output + 1 * outputStride); store(h1, output + 1 * outputStride + 16) }
-        if validRows > 2 { store(l2, output + 2 * outputStride); store(h2, output + 2 * outputStride + 16) }
-        if validRows > 3 { store(l3, output + 3 * outputStride); store(h3, output + 3 * outputStride + 16) }
-        if validRows > 4 { store(l4, output + 4 * outputStride); store(h4, output + 4 * outputStride + 16) }
-        if validRows > 5 { store(l5, output + 5 * outputStride); store(h5, output + 5 * outputStride + 16) }
-        if validRows > 6 { store(l6, output + 6 * outputStride); store(h6, output + 6 * outputStride + 16) }
-        if validRows > 7 { store(l7, output + 7 * outputStride); store(h7, output + 7 * outputStride + 16) }
-        if validRows > 8 { store(l8, output + 8 * outputStride); store(h8, output + 8 * outputStride + 16) }
-        if validRows > 9 { store(l9, output + 9 * outputStride); store(h9, output + 9 * outputStride + 16) }
-        if validRows > 10 { store(l10, output + 10 * outputStride); store(h10, output + 10 * outputStride + 16) }
-        if validRows > 11 { store(l11, output + 11 * outputStride); store(h11, output + 11 * outputStride + 16) }
+        if halfSecond {
+            store(l0, output + 0 * outputStride); storeLow(h0, output + 0 * outputStride + 16)
+            if validRows > 1 { store(l1, output + 1 * outputStride); storeLow(h1, output + 1 * outputStride + 16) }
+            if validRows > 2 { store(l2, output + 2 * outputStride); storeLow(h2, output + 2 * outputStride + 16) }
+            if validRows > 3 { store(l3, output + 3 * outputStride); storeLow(h3, output + 3 * outputStride + 16) }
+            if validRows > 4 { store(l4, output + 4 * outputStride); storeLow(h4, output + 4 * outputStride + 16) }
+            if validRows > 5 { store(l5, output + 5 * outputStride); storeLow(h5, output + 5 * outputStride + 16) }
+            if validRows > 6 { store(l6, output + 6 * outputStride); storeLow(h6, output + 6 * outputStride + 16) }
+            if validRows > 7 { store(l7, output + 7 * outputStride); storeLow(h7, output + 7 * outputStride + 16) }
+            if validRows > 8 { store(l8, output + 8 * outputStride); storeLow(h8, output + 8 * outputStride + 16) }
+            if validRows > 9 { store(l9, output + 9 * outputStride); storeLow(h9, output + 9 * outputStride + 16) }
+            if validRows > 10 { store(l10, output + 10 * outputStride); storeLow(h10, output + 10 * outputStride + 16) }
+            if validRows > 11 { store(l11, output + 11 * outputStride); storeLow(h11, output + 11 * outputStride + 16) }
+        } else {
+            store(l0, output + 0 * outputStride); store(h0, output + 0 * outputStride + 16)
+            if validRows > 1 { store(l1, output + 1 * outputStride); store(h1, output + 1 * outputStride + 16) }
+            if validRows > 2 { store(l2, output + 2 * outputStride); store(h2, output + 2 * outputStride + 16) }
+            if validRows > 3 { store(l3, output + 3 * outputStride); store(h3, output + 3 * outputStride + 16) }
+            if validRows > 4 { store(l4, output + 4 * outputStride); store(h4, output + 4 * outputStride + 16) }
+            if validRows > 5 { store(l5, output + 5 * outputStride); store(h5, output + 5 * outputStride + 16) }
+            if validRows > 6 { store(l6, output + 6 * outputStride); store(h6, output + 6 * outputStride + 16) }
+            if validRows > 7 { store(l7, output + 7 * outputStride); store(h7, output + 7 * outputStride + 16) }
+            if validRows > 8 { store(l8, output + 8 * outputStride); store(h8, output + 8 * outputStride + 16) }
+            if validRows > 9 { store(l9, output + 9 * outputStride); store(h9, output + 9 * outputStride + 16) }
+            if validRows > 10 { store(l10, output + 10 * outputStride); store(h10, output + 10 * outputStride + 16) }
+            if validRows > 11 { store(l11, output + 11 * outputStride); store(h11, output + 11 * outputStride + 16) }
+        }
     }
 }
 
@@ -203,4 +221,10 @@ func load(_ pointer: UnsafePointer<Float>) -> SIMD16<Float> {
 @inline(__always)
 func store(_ value: SIMD16<Float>, _ target: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(target).storeBytes(of: value, as: SIMD16<Float>.self)
+}
+
+/// The first 8 lanes of `value` at `target`.
+@inline(__always)
+func storeLow(_ value: SIMD16<Float>, _ target: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(target).storeBytes(of: value.lowHalf, as: SIMD8<Float>.self)
 }

@@ -45,9 +45,11 @@ final class KernelConvolutionTests: XCTestCase {
         // kernels: AVX2's, and the wide one with a last group of fewer than eight blocks); (49,
         // 600, 72) also spans several row chunks.
         // (37, 20, 112) and (12, 16, 16): the wide kernel's 12-row tiles, pairs of blocks and a
-        // single last block.
+        // single last block. (38, 20, 24): a block paired with the half block after it, and two
+        // lone last rows; (38, 20, 40): two full blocks and a half one alone.
         for (pixels, inputChannels, outputChannels) in [(7, 5, 3), (13, 32, 32), (25, 24, 36), (6, 16, 108), (1, 3, 17),
-                                                        (13, 40, 80), (49, 600, 72), (37, 20, 112), (12, 16, 16)] {
+                                                        (13, 40, 80), (49, 600, 72), (37, 20, 112), (12, 16, 16),
+                                                        (38, 20, 24), (38, 20, 40)] {
             let result = runConv(height: 1, width: pixels, inputChannels: inputChannels, outputChannels: outputChannels,
                                  kernel: 1, stride: 1, padding: .valid)
             // Float sums of 600 terms drift from the double-precision reference by ~1e-5.
@@ -127,7 +129,10 @@ final class KernelConvolutionTests: XCTestCase {
         // lone last row, a residual that ends inside a block) in memory. Each shape mixes both:
         // 13 pixels end on a lone row, 40 and 80 channels end on a partial or narrow block, and a
         // 16-channel residual covers the first block whole and leaves the others without an add.
-        for (pixels, channels, residualChannels) in [(13, 32, 32), (13, 40, 16), (49, 80, 80), (25, 80, 16), (7, 24, 24)] {
+        // 24 channels: a block paired with the half one after it, finished in registers, or in
+        // memory when an 8-channel residual ends inside it.
+        for (pixels, channels, residualChannels) in [(13, 32, 32), (13, 40, 16), (49, 80, 80), (25, 80, 16), (7, 24, 24),
+                                                     (13, 24, 24), (30, 24, 8)] {
             let residual = KernelFixture.values(pixels * residualChannels, seed: 21)
             let residualBuffer = KernelFixture.tensor(residual)
             let slopes = KernelFixture.values(channels, seed: 22)

@@ -2,8 +2,9 @@ import HandKernels512
 
 /// The GEMM on 512-bit vectors (`VectorWidth.avx512`): full 16-channel blocks two at a time in
 /// 12-row tiles of `WideGemm`, finished in registers as `Gemm.tile` finishes its own, and the
-/// last few rows of a chunk one at a time (`WideGemm.row`); a last partial block (e.g. the 8 of
-/// 24 channels) goes through the AVX2 tiles.
+/// last few rows of a chunk one at a time (`WideGemm.row`). A last block of 8 channels pairs
+/// with an odd full block before it (24 = 16 + 8: the wide pair stores 24 of its 32 lanes);
+/// any other partial block, and that one's lone last rows, go through the AVX2 tiles.
 extension Gemm {
     /// Up to this many rows left at the end of a chunk go through `WideGemm.row`, one at a time: a
     /// row there takes a twelfth of a 12-row tile's FMAs, so four stay well under the tile's cost
@@ -15,6 +16,10 @@ extension Gemm {
         let chunk = max(tileRows, chunkRows(reduction: weights.reduction) / tileRows * tileRows)
         let fullBlocks = weights.outputChannels / PackedWeights.block
         let channels = weights.outputChannels
+        // A single full block with a half one after it: one pair shares each broadcast of the
+        // input between them. Apart, the AVX2 tiles took as long for 8 channels as the wide
+        // single tile for 16, and the 3x3 convolution to 24 channels took longer than to 32.
+        let halfTail = channels - fullBlocks * PackedWeights.block == 8 && fullBlocks % 2 == 1
         let run = weights.reduction / operands.segments
         var chunkStart = 0
         while chunkStart < operands.rows {
@@ -34,9 +39,10 @@ extension Gemm {
             }
             var block = 0
             while block < fullBlocks {
-                let pair = block + 1 < fullBlocks
+                let halfSecond = halfTail && block + 1 == fullBlocks
+                let pair = block + 1 < fullBlocks || halfSecond
                 let channel = block * PackedWeights.block
-                let width = pair ? 2 * PackedWeights.block : PackedWeights.block
+                let width = halfSecond ? PackedWeights.block + 8 : pair ? 2 * PackedWeights.block : PackedWeights.block
                 let inRegisters = epilogue.finishesInRegisters(block: channel, width: width)
                 var row = chunkStart
                 while row < tileEnd {
@@ -47,7 +53,8 @@ extension Gemm {
                         segments: operands.segments, segmentStride: operands.segmentStride, run: run,
                         first: weights.block(block), second: pair ? weights.block(block + 1) : nil, bias: bias + channel,
                         output: operands.output + pixel * channels + channel, outputStride: channels,
-                        epilogue: inRegisters ? epilogue.wide(pixel: pixel, channel: channel) : WideEpilogue())
+                        epilogue: inRegisters ? epilogue.wide(pixel: pixel, channel: channel) : WideEpilogue(),
+                        halfSecond: halfSecond)
                     if !inRegisters {
                         epilogue.apply(operands.output, pixels: pixel..<(pixel + rows), channels: channel..<(channel + width))
                     }
@@ -56,7 +63,8 @@ extension Gemm {
                 block += pair ? 2 : 1
             }
             if fullBlocks < weights.blockCount {
-                tiles(operands, rows: chunkStart..<chunkEnd, block: fullBlocks, weights: weights, bias: bias, epilogue: epilogue)
+                tiles(operands, rows: halfTail ? tileEnd..<chunkEnd : chunkStart..<chunkEnd, block: fullBlocks,
+                      weights: weights, bias: bias, epilogue: epilogue)
             }
             chunkStart = chunkEnd
         }
