@@ -37,13 +37,28 @@ extension DepthwiseConv2DKernel {
         let g = plan.groupChannels
         let scratch = plan.scratch.pointer
         var groupStart = 0
+        // Only the border is zeroed (the copy overwrites the rest), and the copy goes by vectors:
+        // as a memset of the whole scratch and a memmove call a pixel, they were 2% of `analyze`.
+        let rowFloats = plan.columns * g
+        let left = plan.padLeft * g, right = (plan.padLeft + inputShape.width) * g
+        scratch.update(repeating: 0, count: plan.padTop * rowFloats)
+        let bottom = plan.padTop + inputShape.height
+        (scratch + bottom * rowFloats).update(repeating: 0, count: (plan.rows - bottom) * rowFloats)
+        for y in plan.padTop..<bottom {
+            (scratch + y * rowFloats).update(repeating: 0, count: left)
+            (scratch + y * rowFloats + right).update(repeating: 0, count: rowFloats - right)
+        }
         while groupStart < channels {
             let width = min(g, channels - groupStart)
-            scratch.update(repeating: 0, count: plan.rows * plan.columns * g)
             for y in 0..<inputShape.height {
                 for x in 0..<inputShape.width {
                     let target = scratch + ((y + plan.padTop) * plan.columns + x + plan.padLeft) * g
-                    target.update(from: input + (y * inputShape.width + x) * channels + groupStart, count: width)
+                    let source = input + (y * inputShape.width + x) * channels + groupStart
+                    var index = 0
+                    while index < width {
+                        target.store8(source.load8(index), index)
+                        index += 8
+                    }
                 }
             }
             for y in 0..<outputShape.height {
