@@ -14,8 +14,8 @@ struct SmallMapPlan {
     let scratch: AlignedBuffer
     static let maxWidth = 16
 
-    /// Nil unless the layer is stride 1, dilation 1, 3 or 5 wide, at most 8 output columns, and
-    /// its channels come in whole vectors.
+    /// Nil unless the layer is stride 1, dilation 1, 3 or 5 wide, at most `maxWidth` output
+    /// columns, and its channels come in whole vectors.
     init?(input: ImageShape, output: ImageShape, rows window: WindowAxis, columns columnWindow: WindowAxis) {
         guard output.width <= SmallMapPlan.maxWidth, window.stride == 1, columnWindow.stride == 1, window.dilation == 1,
               columnWindow.dilation == 1, columnWindow.filter == 3 || columnWindow.filter == 5,
