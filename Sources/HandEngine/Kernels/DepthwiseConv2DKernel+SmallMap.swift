@@ -37,17 +37,9 @@ extension DepthwiseConv2DKernel {
         let g = plan.groupChannels
         let scratch = plan.scratch.pointer
         var groupStart = 0
-        // Only the border is zeroed (the copy overwrites the rest), and the copy goes by vectors:
-        // as a memset of the whole scratch and a memmove call a pixel, they were 2% of `analyze`.
-        let rowFloats = plan.columns * g
-        let left = plan.padLeft * g, right = (plan.padLeft + inputShape.width) * g
-        scratch.update(repeating: 0, count: plan.padTop * rowFloats)
-        let bottom = plan.padTop + inputShape.height
-        (scratch + bottom * rowFloats).update(repeating: 0, count: (plan.rows - bottom) * rowFloats)
-        for y in plan.padTop..<bottom {
-            (scratch + y * rowFloats).update(repeating: 0, count: left)
-            (scratch + y * rowFloats + right).update(repeating: 0, count: rowFloats - right)
-        }
+        // The border stays as `AlignedBuffer` made it, zero: only the pixels inside it are ever
+        // written, by the copy below, which goes by vectors. (A memset of the whole scratch on
+        // every run and a memmove call a pixel were 2% of `analyze`.)
         while groupStart < channels {
             let width = min(g, channels - groupStart)
             for y in 0..<inputShape.height {
