@@ -25,7 +25,6 @@ final class DepthwiseConv2DKernel: Kernel {
     /// Set when the epilogue is a clamp alone: every path applies it before storing, and no
     /// second pass over the row is needed (a sixth of a 3x3 layer's time when it was a pass).
     let registerClamp: (lower: Float, upper: Float)?
-    let vectorWidth: VectorWidth
     private let fusion: EpilogueFusion
     /// Output columns whose window is entirely inside the input.
     private let interior: Range<Int>
@@ -46,7 +45,6 @@ final class DepthwiseConv2DKernel: Kernel {
         filter: [Float], bias: [Float], rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion,
         width: VectorWidth = .detected
     ) {
-        vectorWidth = width
         self.input = input
         self.output = output
         self.inputShape = inputShape
