@@ -94,10 +94,11 @@ extension ParityRuns {
         }
 
         /// Video: a frame that only lost its tracked hand does not start the rescue search. The palm
-        /// detector looks first, on the next frame (nothing is tracked then), and the rescue follows
-        /// only when it finds nothing.
+        /// detector looks first, on the next frame (nothing is tracked then); when it finds nothing,
+        /// the landmark model looks where the hand was, and the wider search waits its interval
+        /// from the loss.
         @Test(arguments: ModelVariant.allCases)
-        func aLostHandGetsThePalmDetectorsLookBeforeTheRescue(_ variant: ModelVariant) throws {
+        func aLostHandGetsThePalmDetectorsLookThenOneWhereItWas(_ variant: ModelVariant) throws {
             let gestures = try TestData.requireGestures()
             let reference = try MediaPipeReference.load(from: gestures)
             let expected = try #require(reference.models[variant.rawValue])
@@ -116,15 +117,57 @@ extension ParityRuns {
             let empty = RGBImage(width: picture.width, height: picture.height,
                                  pixels: [UInt8](repeating: 0, count: picture.pixels.count))
             let palmRuns = tracker.palmDetectionRuns
+            let lost = 1.0 / 30
 
             // The hand is gone: its tracked ROI shows none, and this frame searches no further.
-            #expect(tracker.process(empty, time: 1.0 / 30).isEmpty)
+            #expect(tracker.process(empty, time: lost).isEmpty)
             #expect(tracker.palmDetectionRuns == palmRuns)
-            #expect(tracker.rescueSearches == 0)
-            // Nothing tracked now: the palm detector looks, finds nothing, and the rescue follows.
+            #expect(tracker.rescueSearches == 0 && tracker.lostHandLooks == 0)
+            // Nothing tracked now: the palm detector looks and finds nothing, then one look where the
+            // hand was, which finds nothing either.
             #expect(tracker.process(empty, time: 2.0 / 30).isEmpty)
             #expect(tracker.palmDetectionRuns == palmRuns + 1)
-            #expect(tracker.rescueSearches == 1)
+            #expect(tracker.rescueSearches == 0 && tracker.lostHandLooks == 1)
+            // That look is not repeated, and the wider search waits for its interval from the loss.
+            #expect(tracker.process(empty, time: 3.0 / 30).isEmpty)
+            #expect(tracker.palmDetectionRuns == palmRuns + 2)
+            #expect(tracker.rescueSearches == 0 && tracker.lostHandLooks == 1)
+            #expect(tracker.process(empty, time: lost + tracker.options.rescueInterval).isEmpty)
+            #expect(tracker.rescueSearches == 1 && tracker.lostHandLooks == 1)
+        }
+
+        /// Video: a hand that only the wider search could find (the palm detector misses it), lost
+        /// for one picture and back in the next, is found again by the look where it was, with no
+        /// second wider search (it is not due so soon).
+        @Test(arguments: ModelVariant.allCases)
+        func aHandThePalmDetectorMissesIsFoundAgainWhereItWasLost(_ variant: ModelVariant) throws {
+            let gestures = try TestData.requireGestures()
+            let logger = Logger(label: "rescue")
+            var tried = 0, looked = 0
+            var foundAgain: [String] = []
+            for photo in try ParityEnvironment.photos(in: gestures) where !photo.hasPrefix("none/") {
+                let tracker = try HandTracker(variant: variant, options: .video, logger: logger)
+                let picture = try PhotoLoader.load(gestures.appendingPathComponent("images/\(photo)"))
+                // Only pictures where the palm detector found nothing and the wider search a hand.
+                guard tracker.process(picture, time: 0).count == 1, tracker.rescueSearches == 1 else { continue }
+                tried += 1
+                let empty = RGBImage(width: picture.width, height: picture.height,
+                                     pixels: [UInt8](repeating: 0, count: picture.pixels.count))
+                #expect(tracker.process(empty, time: 1.0 / 30).isEmpty)
+                if tracker.process(picture, time: 2.0 / 30).count == 1 {
+                    foundAgain.append(photo)
+                }
+                #expect(tracker.rescueSearches == 1, "\(photo): the wider search ran again")
+                // None when the palm detector, on its turn at a zoomed-in square, found the hand.
+                #expect(tracker.lostHandLooks <= 1, "\(photo)")
+                looked += tracker.lostHandLooks
+                if tried == 10 { break }
+            }
+            print("rescue \(variant): \(foundAgain.count) of \(tried) hands only the wider search finds were found again after a lost picture, \(looked) looked for where they were")
+            #expect(tried == 10)
+            // Without the look where it was, only those a zoomed-in palm search happens to find would
+            // be: the wider search is not due again for half a second.
+            #expect(foundAgain.count >= 8)
         }
 
         /// The Firefox MediaRecorder chunks, joined into the WebM they make, decoded.

@@ -14,10 +14,11 @@ import Foundation
 ///    edge, quadrants, a grid of smaller ones; each turned by quarter turns) as the landmark model's
 ///    ROI, take the few the model likes best at first look, and let the hand's own landmarks
 ///    re-centre its ROI, as tracking does between video frames.
-/// Either way a hand is kept only when the landmark model, looking at the refined ROI, is very sure
-/// there is one (presence > 0.9). On the shared set's pictures without a hand (an empty room, a
-/// face, a browser's synthetic camera) no square's refined presence reaches 0.75, so the bar
-/// leaves a margin.
+/// In video, a hand the tracker has just lost first gets one look where it was (`lookAgain`): its
+/// last ROI, grown. Every way, a hand is kept only when the landmark model, looking at the refined
+/// ROI, is very sure there is one (presence > 0.9). On the shared set's pictures without a hand
+/// (an empty room, a face, a browser's synthetic camera) no square's refined presence reaches
+/// 0.75, so the bar leaves a margin.
 ///
 /// Not thread-safe (it keeps its place in the squares between video frames); one per tracker.
 public final class HandRescue {
@@ -44,6 +45,9 @@ public final class HandRescue {
         public var refinements = 2
         /// The presence a rescued hand must exceed after refinement (MediaPipe's own bar is 0.5).
         public var minPresence: Float = 0.9
+        /// Video: a hand the tracker has just lost is looked for again in its last ROI grown by
+        /// this, which still holds it after it moved by a quarter of that ROI's side.
+        public var lostHandGrowth: Float = 1.5
         /// Video: one search tries only this share of the squares (1 of `videoSlices`), the next
         /// search the next share, so a search costs a fraction of a photo's while the whole
         /// set is still covered every `videoSlices` searches (1.5 s at two searches a second).
@@ -121,6 +125,22 @@ public final class HandRescue {
             if !hands.isEmpty { return hands }
         }
         return bestSquare(in: image, rois: squareROIs(for: image, sliced: sliced), landmarker: landmarker).map { [$0] } ?? []
+    }
+
+    /// Video: the hands the tracker lost, looked for where they were (`rois`, their last ROIs),
+    /// each grown by `lostHandGrowth`, refined and held to the rescue's bar. A hand the palm
+    /// detector no longer sees (turned, blurred, or so close that no whole palm shows) and that
+    /// moved too far in one picture for its tracked ROI is mostly still there.
+    func lookAgain(at rois: [HandROI], in image: RGBImage, models: HandModels) -> [Hand] {
+        let grown = rois.map { roi in
+            var grown = roi
+            grown.width *= options.lostHandGrowth
+            grown.height *= options.lostHandGrowth
+            return grown
+        }
+        return HandTracker.associate(grown, threshold: duplicateIoU).compactMap {
+            confirmed(from: $0, in: image, landmarker: models.landmarker)
+        }
     }
 
     /// Forgets the video slice position (a new stream).

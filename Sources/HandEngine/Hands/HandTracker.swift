@@ -24,11 +24,15 @@ public final class HandTracker {
     private var rescueBackoff: Double?
     /// Video: palm searches since a hand was last tracked (the zoomed-in squares take turns).
     private var searchesWithoutHand = 0
+    /// Video: where the tracked hands were when the landmark model lost them all, and when.
+    private var lostHands: (rois: [HandROI], time: Double?)?
 
     /// Palm-detector runs since creation: how often tracking saved one.
     public private(set) var palmDetectionRuns = 0
     /// Rescue searches since creation.
     public private(set) var rescueSearches = 0
+    /// Video: looks where a lost hand was, since creation (`HandRescue.lookAgain`).
+    public private(set) var lostHandLooks = 0
 
     public init(models: HandModelSource, options: HandTrackerOptions, logger: Logger) {
         self.models = models
@@ -60,6 +64,7 @@ public final class HandTracker {
         lastRescue = nil
         rescueBackoff = nil
         searchesWithoutHand = 0
+        lostHands = nil
         rescue?.reset()
     }
 
@@ -100,12 +105,19 @@ public final class HandTracker {
             next.append(HandROI.fromLandmarks(hand.landmarks, imageWidth: image.width, imageHeight: image.height))
         }
         if options.mode == .video {
+            noteLostHands(tracked: trackedROIs, kept: next, at: time)
             trackedROIs = next
             if !next.isEmpty { searchesWithoutHand = 0 }
         }
 
         if !hands.isEmpty {
             paceRescue(found: true)
+        } else if allowRescue, detected, let rescue, let lost = takeLostHands(at: time) {
+            // The hand was there a picture or two ago: one look where it was costs a few landmark
+            // runs, the squares' slice a dozen and a palm search.
+            lostHandLooks += 1
+            hands = rescue.lookAgain(at: lost, in: image, models: models)
+            trackedROIs = hands.map { HandROI.fromLandmarks($0.landmarks, imageWidth: image.width, imageHeight: image.height) }
         } else if allowRescue, detected, let rescue, rescueDue(at: time) {
             // Only after the palm detector has looked at this picture and found nothing. A frame
             // that merely lost its tracked hand (it moved fast, it turned) gets that look on the
@@ -143,6 +155,29 @@ public final class HandTracker {
             return true
         }
         return time - last >= interval || time < last
+    }
+
+    /// Video: when every tracked hand was lost in this picture, remembers where they were, and the
+    /// wider search waits its interval from now (the look where they were takes its turn); a hand
+    /// in sight forgets them.
+    private func noteLostHands(tracked: [HandROI], kept: [HandROI], at time: Double?) {
+        guard rescue != nil else { return }
+        if !kept.isEmpty {
+            lostHands = nil
+        } else if !tracked.isEmpty {
+            lostHands = (tracked, time)
+            lastRescue = time
+            rescueBackoff = nil
+        }
+    }
+
+    /// The hands lost within the last `rescueInterval`, if any, forgotten as they are handed out:
+    /// they get one look.
+    private func takeLostHands(at time: Double?) -> [HandROI]? {
+        guard let lost = lostHands else { return nil }
+        lostHands = nil
+        if let time, let lostAt = lost.time, time - lostAt >= options.rescueInterval || time < lostAt { return nil }
+        return lost.rois
     }
 
     private func rescueDue(at time: Double?) -> Bool {

@@ -22,7 +22,8 @@ public struct HandTrackerOptions: Sendable {
     /// Video: while at least one hand is tracked, look for more with the palm detector only this
     /// often (media seconds) instead of on every frame. nil is MediaPipe's every frame.
     public var palmSearchInterval: Double?
-    /// Video: with no hand in sight, run the rescue search at most this often (media seconds)...
+    /// Video: with no hand in sight, run the rescue search at most this often (media seconds), and
+    /// not within this long of losing a tracked hand (`HandRescue.lookAgain` looks for it then)...
     public var rescueInterval: Double = 0.5
     /// ...and after each search that finds nothing wait twice as long, up to this: an empty
     /// kiosk stops paying for a search it keeps losing, a visitor's hand resets the pace.
@@ -46,8 +47,9 @@ public struct HandTrackerOptions: Sendable {
     /// SnapRate's default for video: a tracked hand is followed by the landmark model alone, and a
     /// second hand is looked for five times a second rather than on every frame (the smoother
     /// needs half a second of a gesture anyway); a light rescue search runs twice a second while
-    /// no hand is in sight. With no hand tracked, the palm search alternates between the whole
-    /// picture and squares of half its size, for visitors far from the camera.
+    /// no hand is in sight, the first half second after a hand is lost taken by one look where it
+    /// was. With no hand tracked, the palm search alternates between the whole picture and squares
+    /// of half its size, for visitors far from the camera.
     public static let video: HandTrackerOptions = {
         var options = HandTrackerOptions(mode: .video, rescue: .video, palmSearchInterval: 0.2)
         options.zoomInSide = 0.5
