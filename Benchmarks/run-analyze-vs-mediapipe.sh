@@ -8,8 +8,8 @@
 # here on first use). Prints SnapRate's own accuracy on the set (`snaprate eval`) at the end.
 # MediaPipe runs from a venv made here on first use.
 #
-# Usage: [MODELS=lite|full] Benchmarks/run-analyze-vs-mediapipe.sh [GESTURES_DIR]
-#        (default: lite models, ../shared/gestures)
+# Usage: [MODELS=lite|full] [ROUNDS=3] Benchmarks/run-analyze-vs-mediapipe.sh [GESTURES_DIR]
+#        (default: lite models, three rounds, ../shared/gestures)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 gestures=${1:-$root/../shared/gestures}
@@ -49,18 +49,38 @@ mediapipe_run() {
     | awk '{print $4, $6, $8}'
 }
 
+# ROUNDS rounds (default 3), each SnapRate's two runs then MediaPipe's, one line per round and the
+# median of each column: a shared VM's speed drifts by 10-30% within minutes, and a ratio from
+# runs minutes apart measures the drift as much as the programs.
+rounds=${ROUNDS:-3}
+
 compare() {
   local title=$1; shift
-  read -r gf gw gc < <(snaprate_run --models "$models" "$@")
-  read -r ef ew ec < <(snaprate_run --models "$models" --detect every-frame "$@")
-  read -r mf mw mc < <(mediapipe_run "$@")
-  awk -v t="$title" -v m="$models" -v k="$complexity" -v gf="$gf" -v gw="$gw" -v gc="$gc" -v ef="$ef" -v ew="$ew" \
-      -v ec="$ec" -v mf="$mf" -v mw="$mw" -v mc="$mc" 'BEGIN {
-    printf "%s\n%-46s %7s %9s %8s %10s %9s\n", t, "", "frames", "wall s", "fps", "fps/CPU s", "vs peer"
-    printf "%-46s %7d %9.2f %8.1f %10.1f %8.2fx\n", "snaprate analyze --jobs 1 --models " m, gf, gw, gf / gw, gf / gc, (gf / gc) / (mf / mc)
-    printf "%-46s %7d %9.2f %8.1f %10.1f %8.2fx\n", "  the same, --detect every-frame", ef, ew, ef / ew, ef / ec, (ef / ec) / (mf / mc)
-    printf "%-46s %7d %9.2f %8.1f %10.1f %8.2fx\n", "MediaPipe Hands (model complexity " k ")", mf, mw, mf / mw, mf / mc, 1
-  }'
+  local rows=""
+  for round in $(seq "$rounds"); do
+    read -r gf gw gc < <(snaprate_run --models "$models" "$@")
+    read -r ef ew ec < <(snaprate_run --models "$models" --detect every-frame "$@")
+    read -r mf mw mc < <(mediapipe_run "$@")
+    rows+="$round $gf $gc $ef $ec $mf $mc"$'\n'
+  done
+  printf "%s" "$rows" | awk -v t="$title" -v m="$models" -v k="$complexity" '
+    function median(values, count,    i, j, swap) {
+      for (i = 2; i <= count; i++) for (j = i; j > 1 && values[j - 1] > values[j]; j--) {
+        swap = values[j]; values[j] = values[j - 1]; values[j - 1] = swap
+      }
+      return count % 2 ? values[(count + 1) / 2] : (values[count / 2] + values[count / 2 + 1]) / 2
+    }
+    BEGIN {
+      printf "%s: frames per CPU second (snaprate analyze --jobs 1 --models %s; MediaPipe Hands, model complexity %s)\n", t, m, k
+      printf "%-8s %7s %12s %12s %12s %10s %12s\n", "round", "frames", "scene gate", "every frame", "MediaPipe", "gate / MP", "every / MP"
+    }
+    NF == 7 {
+      n++; g[n] = $2 / $3; e[n] = $4 / $5; p[n] = $6 / $7; gr[n] = g[n] / p[n]; er[n] = e[n] / p[n]
+      printf "%-8s %7d %12.1f %12.1f %12.1f %9.2fx %11.2fx\n", $1, $2, g[n], e[n], p[n], gr[n], er[n]
+    }
+    END {
+      printf "%-8s %7s %12.1f %12.1f %12.1f %9.2fx %11.2fx\n", "median", "", median(g, n), median(e, n), median(p, n), median(gr, n), median(er, n)
+    }'
 }
 
 compare "The shared clips" "$gestures"/clips/*.webm
