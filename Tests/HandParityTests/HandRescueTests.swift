@@ -132,7 +132,7 @@ extension ParityRuns {
             #expect(tracker.process(empty, time: 3.0 / 30).isEmpty)
             #expect(tracker.palmDetectionRuns == palmRuns + 2)
             #expect(tracker.rescueSearches == 0 && tracker.lostHandLooks == 1)
-            #expect(tracker.process(empty, time: lost + tracker.options.rescueInterval).isEmpty)
+            #expect(tracker.process(empty, time: lost + tracker.options.rescueInterval + 1.0 / 30).isEmpty)
             #expect(tracker.rescueSearches == 1 && tracker.lostHandLooks == 1)
         }
 
