@@ -132,11 +132,9 @@ public final class HandRescue {
     /// detector no longer sees (turned, blurred, or so close that no whole palm shows) and that
     /// moved too far in one picture for its tracked ROI is mostly still there.
     func lookAgain(at rois: [HandROI], in image: RGBImage, models: HandModels) -> [Hand] {
-        let grown = rois.map { roi in
-            var grown = roi
-            grown.width *= options.lostHandGrowth
-            grown.height *= options.lostHandGrowth
-            return grown
+        let grown = rois.map {
+            $0.transformed(scale: options.lostHandGrowth, shiftY: 0, squareLong: false,
+                           imageWidth: image.width, imageHeight: image.height)
         }
         return HandTracker.associate(grown, threshold: duplicateIoU).compactMap {
             confirmed(from: $0, in: image, landmarker: models.landmarker)
