@@ -14,6 +14,13 @@ int snaprate_cpu_has_avx512(void) {
     const unsigned needed = bit_AVX512F | bit_AVX512CD | bit_AVX512BW | bit_AVX512DQ | bit_AVX512VL;
     return (ebx & needed) == needed;
 }
+
+int snaprate_cpu_has_avx512_bf16(void) {
+    unsigned eax, ebx, ecx, edx;
+    if (!snaprate_cpu_has_avx512() || !__get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx)) return 0;
+    return (eax >> 5) & 1;  // CPUID.(EAX=7, ECX=1):EAX[5], AVX512_BF16
+}
 #else
 int snaprate_cpu_has_avx512(void) { return 0; }
+int snaprate_cpu_has_avx512_bf16(void) { return 0; }
 #endif

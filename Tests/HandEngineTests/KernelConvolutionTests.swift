@@ -22,13 +22,8 @@ final class KernelConvolutionTests: XCTestCase {
         // Every vector width this CPU has (AVX2, and AVX-512 where present) computes each sum in
         // the same order, so they must agree to the bit.
         let outputs = VectorWidth.available.map { width in
-            let outputBuffer = KernelFixture.tensor([Float](repeating: .nan, count: outputShape.count))
-            Conv2DKernel(
-                input: inputBuffer.pointer, inputShape: shape, output: outputBuffer.pointer, outputShape: outputShape,
-                filter: filter, filterHeight: kernel, filterWidth: kernel, bias: bias, rows: rows, columns: columns,
-                fusion: fusion, width: width
-            ).run()
-            return KernelFixture.array(outputBuffer, count: outputShape.count)
+            KernelFixture.conv(inputBuffer, shape: shape, outputShape: outputShape, filter: filter, kernel: kernel,
+                               bias: bias, rows: rows, columns: columns, fusion: fusion, width: width, arithmetic: .float32)
         }
         for (width, output) in zip(VectorWidth.available, outputs).dropFirst() {
             let differs = output.indices.filter { output[$0].bitPattern != outputs[0][$0].bitPattern }
@@ -37,6 +32,22 @@ final class KernelConvolutionTests: XCTestCase {
         let naive = KernelFixture.naiveConv(
             input: input, shape: shape, filter: filter, bias: bias, kh: kernel, kw: kernel,
             outputChannels: outputChannels, rows: rows, columns: columns, depthwise: false)
+        if MatrixArithmetic.available.contains(.bfloat16) {
+            // In bfloat16 each product is off by at most 2^-8 of its size (both operands rounded
+            // by 2^-9 at most), so each sum by 2^-8 of its products' magnitudes; the epilogues
+            // after it (residual and post adds, clamps, PRELU with |slope| < 1) add nothing.
+            let rounded = KernelFixture.conv(
+                inputBuffer, shape: shape, outputShape: outputShape, filter: filter, kernel: kernel, bias: bias, rows: rows,
+                columns: columns, fusion: fusion, width: .avx512, arithmetic: .bfloat16)
+            let magnitudes = KernelFixture.naiveConv(
+                input: input.map(abs), shape: shape, filter: filter.map(abs), bias: bias.map { _ in 0 }, kh: kernel,
+                kw: kernel, outputChannels: outputChannels, rows: rows, columns: columns, depthwise: false)
+            let outside = rounded.indices.filter {
+                !(abs(rounded[$0] - outputs[0][$0]) <= magnitudes[$0] / 256 + 1e-5 * max(1, abs(outputs[0][$0])))
+            }
+            XCTAssert(outside.isEmpty, "bfloat16 against float32: \(outside.count) values off by more than 2^-8, "
+                + "first at \(outside.first ?? 0)")
+        }
         return (outputs[0], naive)
     }
 

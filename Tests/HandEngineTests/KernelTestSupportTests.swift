@@ -25,6 +25,20 @@ enum KernelFixture {
         Array(UnsafeBufferPointer(start: buffer.pointer, count: count))
     }
 
+    /// `Conv2DKernel` run once on `input` (square `kernel`), its output as an array.
+    static func conv(
+        _ input: AlignedBuffer, shape: ImageShape, outputShape: ImageShape, filter: [Float], kernel: Int, bias: [Float],
+        rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion, width: VectorWidth, arithmetic: MatrixArithmetic
+    ) -> [Float] {
+        let output = tensor([Float](repeating: .nan, count: outputShape.count))
+        Conv2DKernel(
+            input: input.pointer, inputShape: shape, output: output.pointer, outputShape: outputShape, filter: filter,
+            filterHeight: kernel, filterWidth: kernel, bias: bias, rows: rows, columns: columns, fusion: fusion,
+            width: width, arithmetic: arithmetic
+        ).run()
+        return array(output, count: outputShape.count)
+    }
+
     /// Direct CONV_2D / DEPTHWISE_CONV_2D from the definition: out[y][x][o] = bias[o] +
     /// sum over taps inside the input of in[y*s - pad + ky*d][x*s - pad + kx*d][i] * w.
     static func naiveConv(

@@ -2,7 +2,10 @@ import Foundation
 import HandEngine
 import XCTest
 
-/// Each hand model's outputs on a fixed picture against LiteRT's (Reference/make_reference.py).
+/// Each hand model's outputs on a fixed picture against LiteRT's (Reference/make_reference.py),
+/// in float32 as LiteRT computes them: the bfloat16 GEMM (`MatrixArithmetic`) moves outputs by far
+/// more than this tolerance by design; its own checks are `KernelBFloat16Tests` and, on real
+/// hands, the parity suite's landmarks against MediaPipe's.
 final class ModelReferenceTests: XCTestCase {
     func testPalmDetectionLite() throws { try check(.palmLite) }
     func testPalmDetectionFull() throws { try check(.palmFull) }
@@ -12,7 +15,7 @@ final class ModelReferenceTests: XCTestCase {
     private func check(_ file: ModelFile) throws {
         let url = try EngineModelFixture.url(file)
         let reference = try EngineModelReference.load(file)
-        let interpreter = try Interpreter(model: url)
+        let interpreter = try Interpreter(model: url, arithmetic: .float32)
         let input = try reference.inputFloats()
         XCTAssertEqual(interpreter.input(0).count, input.count)
         _ = interpreter.input(0).update(fromContentsOf: input)

@@ -5,4 +5,7 @@
 /// (what code built for skylake-avx512 may use), else 0.
 int snaprate_cpu_has_avx512(void);
 
+/// 1 when, besides that, the CPU has AVX-512 BF16 (VDPBF16PS and the bfloat16 conversions), else 0.
+int snaprate_cpu_has_avx512_bf16(void);
+
 #endif

@@ -17,22 +17,27 @@ final class Conv2DKernel: Kernel {
     /// Keeps the PRELU slopes that `epilogue` points to alive.
     private let fusion: EpilogueFusion
     private let vectorWidth: VectorWidth
+    /// Where the GEMM packs its operand for the AVX-512 BF16 tiles; nil runs it in float32.
+    private let bfloat16: BFloat16Tiles?
 
     /// `filter` is tflite's [OC][KH][KW][IC] layout; `bias` has OC entries.
     convenience init(
         input: UnsafePointer<Float>, inputShape: ImageShape,
         output: UnsafeMutablePointer<Float>, outputShape: ImageShape,
         filter: [Float], filterHeight: Int, filterWidth: Int, bias: [Float],
-        rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion, width: VectorWidth = .detected
+        rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion, width: VectorWidth = .detected,
+        arithmetic: MatrixArithmetic = .detected
     ) {
         let reduction = filterHeight * filterWidth * inputShape.channels
         self.init(input: input, inputShape: inputShape, output: output, outputShape: outputShape,
-                  weights: PackedWeights(rows: filter, outputChannels: outputShape.channels, reduction: reduction),
+                  weights: PackedWeights(rows: filter, outputChannels: outputShape.channels, reduction: reduction,
+                                         arithmetic: arithmetic),
                   filterHeight: filterHeight, filterWidth: filterWidth, bias: bias, rows: rows, columns: columns, fusion: fusion,
                   width: width)
     }
 
-    /// `weights` packed from the filter (possibly shared with other interpreters, `SharedWeights`).
+    /// `weights` packed from the filter (possibly shared with other interpreters, `SharedWeights`);
+    /// the GEMM runs in bfloat16 on 512-bit vectors when they have their bfloat16 pairs.
     init(
         input: UnsafePointer<Float>, inputShape: ImageShape,
         output: UnsafeMutablePointer<Float>, outputShape: ImageShape,
@@ -40,6 +45,9 @@ final class Conv2DKernel: Kernel {
         rows: WindowAxis, columns: WindowAxis, fusion: EpilogueFusion, width: VectorWidth = .detected
     ) {
         vectorWidth = width
+        bfloat16 = width == .avx512 && weights.pairs != nil && weights.outputChannels >= PackedWeights.block
+            && filterWidth * inputShape.channels >= BFloat16Tiles.shortestRun
+            ? BFloat16Tiles(reduction: weights.reduction) : nil
         self.input = input
         self.output = output
         self.inputShape = inputShape
@@ -67,7 +75,8 @@ final class Conv2DKernel: Kernel {
         guard let scratch else {
             let operands = GemmOperands(
                 a: input, aStride: inputShape.channels, rows: outputShape.pixels, firstPixel: 0, output: output)
-            Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue, width: vectorWidth)
+            Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue, width: vectorWidth,
+                     bfloat16: bfloat16)
             return
         }
         let width = outputShape.width
@@ -88,7 +97,8 @@ final class Conv2DKernel: Kernel {
                 firstPixel: y * width + first, output: output)
             operands.segments = rows.filter
             operands.segmentStride = rowStride
-            Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue, width: vectorWidth)
+            Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue, width: vectorWidth,
+                     bfloat16: bfloat16)
             gemmGathered(y: y, columns: interiorColumns.upperBound..<width, scratch: scratch.pointer)
         }
     }
@@ -100,7 +110,8 @@ final class Conv2DKernel: Kernel {
         let operands = GemmOperands(
             a: scratch, aStride: weights.reduction, rows: range.count,
             firstPixel: y * outputShape.width + range.lowerBound, output: output)
-        Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue, width: vectorWidth)
+        Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue, width: vectorWidth,
+                     bfloat16: bfloat16)
     }
 
     /// im2col for output row `y`: per output pixel, the KH*KW*IC window values in filter order.

@@ -32,10 +32,12 @@ enum Gemm {
     }
 
     /// `bias` is zero-padded to `weights.paddedChannels`.
+    /// `bfloat16`: where to pack the operand for the AVX-512 BF16 tiles, on 512-bit vectors with
+    /// weights that have their bfloat16 pairs; nil (or either missing) runs float32.
     static func run(_ operands: GemmOperands, weights: PackedWeights, bias: UnsafePointer<Float>, epilogue: Epilogue,
-                    width: VectorWidth) {
+                    width: VectorWidth, bfloat16: BFloat16Tiles? = nil) {
         if width == .avx512, weights.outputChannels >= PackedWeights.block {
-            return runWide(operands, weights: weights, bias: bias, epilogue: epilogue)
+            return runWide(operands, weights: weights, bias: bias, epilogue: epilogue, bfloat16: bfloat16)
         }
         let chunk = chunkRows(reduction: weights.reduction)
         var chunkStart = 0

@@ -28,8 +28,10 @@ public final class Interpreter {
     ///   - sharing: convolution weights shared with other interpreters of the same file.
     ///   - arena: tensor memory shared with interpreters that never run at the same time as this
     ///     one; its own arena when nil.
+    ///   - arithmetic: how the convolutions multiply (`MatrixArithmetic`); the process's choice
+    ///     unless a test asks for one.
     public init(model url: URL, logger: Logger = Logger(label: "snaprate.engine"), sharing: SharedWeights? = nil,
-                arena shared: SharedArena? = nil) throws {
+                arena shared: SharedArena? = nil, arithmetic: MatrixArithmetic = .detected) throws {
         self.logger = logger
         let fileName = url.lastPathComponent
         let bytes: [UInt8]
@@ -60,6 +62,7 @@ public final class Interpreter {
         let offsets = plan.offsets
         var factory = KernelFactory(model: model, fileName: fileName, constants: graph.constants) { base + offsets[$0]! }
         factory.shared = sharing
+        factory.arithmetic = arithmetic
         factory.modelKey = url.standardizedFileURL.path
         kernels = try nodes.map(factory.make)
         kernelDescriptions = nodes.map { node in

@@ -33,9 +33,9 @@ extension KernelFactory {
             padding: options.padding)
         let pack = {
             PackedWeights(rows: filter, outputChannels: outputShape.channels,
-                          reduction: filterShape[1] * filterShape[2] * inputShape.channels)
+                          reduction: filterShape[1] * filterShape[2] * inputShape.channels, arithmetic: arithmetic)
         }
-        let weights = shared?.packed("\(modelKey)#\(node.inputs[1])", make: pack) ?? pack()
+        let weights = shared?.packed("\(modelKey)#\(node.inputs[1])#\(arithmetic)", make: pack) ?? pack()
         return Conv2DKernel(
             input: input(node), inputShape: inputShape, output: output(node), outputShape: outputShape,
             weights: weights, filterHeight: filterShape[1], filterWidth: filterShape[2], bias: bias,

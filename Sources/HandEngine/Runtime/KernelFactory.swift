@@ -8,6 +8,9 @@ struct KernelFactory {
     /// `modelKey`; nil packs them for this interpreter alone.
     var shared: SharedWeights? = nil
     var modelKey = ""
+    /// How the convolutions multiply: float32 weights are packed either way, bfloat16 pairs too
+    /// for `.bfloat16`.
+    var arithmetic: MatrixArithmetic = .detected
     /// Arena pointer of a runtime tensor.
     let pointer: (Int) -> UnsafeMutablePointer<Float>
 
