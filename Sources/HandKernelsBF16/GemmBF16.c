@@ -1,4 +1,4 @@
-// The GEMM tile on AVX-512 BF16. In C rather than in Swift with HandKernels512: Swift has no
+// The GEMM's kernels on AVX-512 BF16. In C rather than in Swift with HandKernels512: Swift has no
 // bfloat16 vector type, so VDPBF16PS and its conversions cannot be spelled there. Only the
 // functions carry the target attribute; the rest of the program stays on AVX2, and HandEngine
 // calls these only where the CPU has the extension.
@@ -9,6 +9,9 @@
 
 #define BF16_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512bf16")))
 #define ROWS SNAPRATE_BF16_TILE_ROWS
+
+// A bfloat16's bits inside the dwords of a packed row, which the kernels read as uint32_t.
+typedef uint16_t __attribute__((may_alias)) bfloat16_bits;
 
 BF16_TARGET
 void snaprate_bf16_pack_tile(const float *a, ptrdiff_t a_stride, int rows, int segments, ptrdiff_t segment_stride,
@@ -35,7 +38,7 @@ void snaprate_bf16_pack_tile(const float *a, ptrdiff_t a_stride, int rows, int s
     for (int r = 0; r < rows; r++) {
         // The runs join up in bfloat16s, whatever their parity: a run may start in a dword's
         // upper half.
-        uint16_t *target = (uint16_t *)(tile + r * pairs);
+        bfloat16_bits *target = (bfloat16_bits *)(tile + r * pairs);
         for (int s = 0; s < segments; s++) {
             const float *source = a + r * a_stride + s * segment_stride;
             for (int i = 0; i < run; i += 16) {

@@ -20,11 +20,12 @@ typedef struct snaprate_bf16_epilogue {
 /// Rows of a tile: the kernel reads its operand as `[SNAPRATE_BF16_TILE_ROWS][pairs]` dwords.
 #define SNAPRATE_BF16_TILE_ROWS 12
 
-/// Packs `rows` (at most SNAPRATE_BF16_TILE_ROWS) rows of A into one tile's operand: row r's
-/// reduction is `segments` runs of `run` floats, `segment_stride` floats apart, starting at
-/// `a + r * a_stride`; each value rounded to bfloat16 (to nearest, ties to even), two consecutive
-/// values of the reduction to a dword (the first in the low half), a zero after an odd last one.
-/// Rows past `rows` are left as they are: computed by the tile, never stored.
+/// Packs `rows` rows of A (a tile's twelve, or fewer) as the kernels read them, row r at
+/// `tile + r * pairs`: row r's reduction is `segments` runs of `run` floats, `segment_stride`
+/// floats apart, starting at `a + r * a_stride`; each value rounded to bfloat16 (to nearest, ties
+/// to even), two consecutive values of the reduction to a dword (the first in the low half), a
+/// zero after an odd last one. A tile's rows past `rows` keep what they held: computed by the
+/// tile, never stored.
 void snaprate_bf16_pack_tile(const float *a, ptrdiff_t a_stride, int rows, int segments, ptrdiff_t segment_stride,
                              int run, uint32_t *tile);
 
