@@ -14,7 +14,7 @@
 typedef uint16_t __attribute__((may_alias)) bfloat16_bits;
 
 BF16_TARGET
-void snaprate_bf16_pack_tile(const float *a, ptrdiff_t a_stride, int rows, int segments, ptrdiff_t segment_stride,
+void snaprate_bf16_pack_rows(const float *a, ptrdiff_t a_stride, int rows, int segments, ptrdiff_t segment_stride,
                              int run, uint32_t *tile) {
     const int pairs = (segments * run + 1) / 2;
     if (segments == 1 && a_stride == run && run % 2 == 0) {
@@ -113,13 +113,23 @@ static inline void tile(const uint32_t *a, int pairs, int valid_rows, const uint
 }
 
 BF16_TARGET
-void snaprate_bf16_gemm_tile(const uint32_t *a, int pairs, int valid_rows, const uint32_t *first,
-                             const uint32_t *second, const float *bias, float *output, ptrdiff_t output_stride,
-                             const snaprate_bf16_epilogue *epilogue, int half_second) {
-    if (second) {
-        tile(a, pairs, valid_rows, first, second, bias, output, output_stride, epilogue, half_second, 1);
-    } else {
-        tile(a, pairs, valid_rows, first, NULL, bias, output, output_stride, epilogue, 0, 0);
+void snaprate_bf16_gemm_tiles(const uint32_t *a, int pairs, int rows, const uint32_t *first, const uint32_t *second,
+                              const float *bias, float *output, ptrdiff_t output_stride,
+                              const snaprate_bf16_epilogue *epilogue, int half_second) {
+    // One call for all of a chunk's tiles: a layer with a short reduction has thousands of them,
+    // each only a hundred cycles of products.
+    snaprate_bf16_epilogue at_tile = *epilogue;
+    for (int first_row = 0; first_row < rows; first_row += ROWS) {
+        const int valid = rows - first_row < ROWS ? rows - first_row : ROWS;
+        const uint32_t *operand = a + (ptrdiff_t)first_row * pairs;
+        float *target = output + first_row * output_stride;
+        if (second) {
+            tile(operand, pairs, valid, first, second, bias, target, output_stride, &at_tile, half_second, 1);
+        } else {
+            tile(operand, pairs, valid, first, NULL, bias, target, output_stride, &at_tile, 0, 0);
+        }
+        if (at_tile.residual) at_tile.residual += ROWS * at_tile.residual_stride;
+        if (at_tile.post_add) at_tile.post_add += ROWS * output_stride;
     }
 }
 
@@ -153,9 +163,9 @@ void snaprate_bf16_gemm_row(const uint32_t *a, int pairs, const uint32_t *weight
 #else
 void snaprate_bf16_gemm_row(const uint32_t *a, int pairs, const uint32_t *weights, ptrdiff_t block_stride,
                             int blocks, const float *bias, float *output) { __builtin_trap(); }
-void snaprate_bf16_pack_tile(const float *a, ptrdiff_t a_stride, int rows, int segments, ptrdiff_t segment_stride,
+void snaprate_bf16_pack_rows(const float *a, ptrdiff_t a_stride, int rows, int segments, ptrdiff_t segment_stride,
                              int run, uint32_t *tile) { __builtin_trap(); }
-void snaprate_bf16_gemm_tile(const uint32_t *a, int pairs, int valid_rows, const uint32_t *first,
-                             const uint32_t *second, const float *bias, float *output, ptrdiff_t output_stride,
-                             const snaprate_bf16_epilogue *epilogue, int half_second) { __builtin_trap(); }
+void snaprate_bf16_gemm_tiles(const uint32_t *a, int pairs, int rows, const uint32_t *first, const uint32_t *second,
+                              const float *bias, float *output, ptrdiff_t output_stride,
+                              const snaprate_bf16_epilogue *epilogue, int half_second) { __builtin_trap(); }
 #endif

@@ -43,9 +43,12 @@ final class KernelBFloat16Tests: XCTestCase {
         // (24, 27, 32): a pair of blocks over an odd reduction; (36, 16, 16): one block alone;
         // (17, 40, 24): a block and a half one, a last tile of 5 rows; (101, 64, 48): a pair and a
         // single block over two chunks; (30, 31, 112): seven blocks, a last tile of 6 rows;
-        // (49, 192, 160) and (196, 112, 64): a lone last row and four, as on 7x7 and 14x14 maps.
+        // (49, 192, 160) and (196, 112, 64): a lone last row and four, as on 7x7 and 14x14 maps;
+        // (36, 24, 40) and (29, 20, 72): an even number of full blocks before a half one (the
+        // first block alone, the last paired with the half).
         for (pixels, inputChannels, outputChannels) in [(24, 27, 32), (36, 16, 16), (17, 40, 24), (101, 64, 48),
-                                                        (30, 31, 112), (49, 192, 160), (196, 112, 64)] {
+                                                        (30, 31, 112), (49, 192, 160), (196, 112, 64), (36, 24, 40),
+                                                        (29, 20, 72)] {
             try check(height: 1, width: pixels, inputChannels: inputChannels, outputChannels: outputChannels, kernel: 1)
         }
     }

@@ -26,13 +26,9 @@ final class BFloat16Tiles {
 
     /// Rows `rows` of `operands` (relative to its first), rounded and packed from row 0 on.
     func pack(_ operands: GemmOperands, rows: Range<Int>, run: Int) {
-        var first = rows.lowerBound
-        while first < rows.upperBound {
-            snaprate_bf16_pack_tile(
-                operands.a + first * operands.aStride, operands.aStride, Int32(min(Self.rows, rows.upperBound - first)),
-                Int32(operands.segments), operands.segmentStride, Int32(run), row(first - rows.lowerBound))
-            first += Self.rows
-        }
+        snaprate_bf16_pack_rows(
+            operands.a + rows.lowerBound * operands.aStride, operands.aStride, Int32(rows.count),
+            Int32(operands.segments), operands.segmentStride, Int32(run), row(0))
     }
 }
 

@@ -10,7 +10,8 @@ import HandKernelsBF16
 /// With `bfloat16` tiles (`MatrixArithmetic.bfloat16`) the full blocks run on AVX-512 BF16
 /// instead, tiles and lone last rows alike, over the chunk's rows packed once for all its blocks
 /// (a float32 lone row would stream the float32 weights, which the tiles no longer keep in cache);
-/// the partial blocks stay in float32 as above.
+/// a last half block pairs with the last full block whatever their count; any other partial block
+/// stays in float32 as above.
 extension Gemm {
     /// Up to this many rows left at the end of a chunk go through `WideGemm.row`, one at a time: a
     /// row there takes a twelfth of a 12-row tile's FMAs, so four stay well under the tile's cost
@@ -33,7 +34,10 @@ extension Gemm {
         // A single full block with a half one after it: one pair shares each broadcast of the
         // input between them. Apart, the AVX2 tiles took as long for 8 channels as the wide
         // single tile for 16, and the 3x3 convolution to 24 channels took longer than to 32.
-        let halfTail = channels - fullBlocks * PackedWeights.block == 8 && fullBlocks % 2 == 1
+        // In bfloat16 the pair is worth it even after an even number of full blocks, the first of
+        // which then runs alone: AVX2's float32 tiles took nearly half of a 40-channel layer.
+        let halfTail = channels - fullBlocks * PackedWeights.block == 8
+            && (fullBlocks % 2 == 1 || (bfloat16 != nil && fullBlocks > 0))
         var chunkStart = 0
         while chunkStart < operands.rows {
             let chunkEnd = min(chunkStart + chunk, operands.rows)
@@ -60,29 +64,34 @@ extension Gemm {
             var block = 0
             while block < fullBlocks {
                 let halfSecond = halfTail && block + 1 == fullBlocks
-                let pair = block + 1 < fullBlocks || halfSecond
+                let alone = halfTail && fullBlocks % 2 == 0 && block == 0
+                let pair = !alone && (block + 1 < fullBlocks || halfSecond)
                 let channel = block * PackedWeights.block
                 let width = halfSecond ? PackedWeights.block + 8 : pair ? 2 * PackedWeights.block : PackedWeights.block
                 let inRegisters = epilogue.finishesInRegisters(block: channel, width: width)
+                if let bfloat16, tileEnd > chunkStart {
+                    let pixel = operands.firstPixel + chunkStart
+                    var finish = (inRegisters ? epilogue.wide(pixel: pixel, channel: channel) : WideEpilogue()).bfloat16
+                    snaprate_bf16_gemm_tiles(
+                        bfloat16.row(0), Int32(bfloat16.pairs), Int32(tileEnd - chunkStart), weights.pairBlock(block),
+                        pair ? weights.pairBlock(block + 1) : nil, bias + channel,
+                        operands.output + pixel * channels + channel, channels, &finish, halfSecond ? 1 : 0)
+                    if !inRegisters {
+                        epilogue.apply(operands.output, pixels: pixel..<(operands.firstPixel + tileEnd),
+                                       channels: channel..<(channel + width))
+                    }
+                }
                 var row = chunkStart
-                while row < tileEnd {
+                while bfloat16 == nil, row < tileEnd {
                     let pixel = operands.firstPixel + row
                     let rows = min(tileRows, tileEnd - row)
-                    let finish = inRegisters ? epilogue.wide(pixel: pixel, channel: channel) : WideEpilogue()
-                    if let bfloat16 {
-                        var finish = finish.bfloat16
-                        snaprate_bf16_gemm_tile(
-                            bfloat16.row(row - chunkStart), Int32(bfloat16.pairs), Int32(rows),
-                            weights.pairBlock(block), pair ? weights.pairBlock(block + 1) : nil, bias + channel,
-                            operands.output + pixel * channels + channel, channels, &finish, halfSecond ? 1 : 0)
-                    } else {
-                        WideGemm.tile(
-                            a: operands.a + row * operands.aStride, aStride: operands.aStride, validRows: rows,
-                            segments: operands.segments, segmentStride: operands.segmentStride, run: run,
-                            first: weights.block(block), second: pair ? weights.block(block + 1) : nil, bias: bias + channel,
-                            output: operands.output + pixel * channels + channel, outputStride: channels,
-                            epilogue: finish, halfSecond: halfSecond)
-                    }
+                    WideGemm.tile(
+                        a: operands.a + row * operands.aStride, aStride: operands.aStride, validRows: rows,
+                        segments: operands.segments, segmentStride: operands.segmentStride, run: run,
+                        first: weights.block(block), second: pair ? weights.block(block + 1) : nil, bias: bias + channel,
+                        output: operands.output + pixel * channels + channel, outputStride: channels,
+                        epilogue: inRegisters ? epilogue.wide(pixel: pixel, channel: channel) : WideEpilogue(),
+                        halfSecond: halfSecond)
                     if !inRegisters {
                         epilogue.apply(operands.output, pixels: pixel..<(pixel + rows), channels: channel..<(channel + width))
                     }
