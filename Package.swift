@@ -85,7 +85,7 @@ let package = Package(
         // The GEMM and depthwise micro-kernels built for AVX-512: HandEngine calls them only where
         // `CPUFeatures` found AVX-512, so the rest of the engine, built for AVX2, runs everywhere.
         .target(name: "HandKernels512", swiftSettings: [.unsafeFlags(["-Ounchecked", "-target-cpu", "skylake-avx512"])]),
-        // The GEMM tile on AVX-512 BF16, in C because Swift cannot spell bfloat16 vectors; called
+        // The GEMM's kernels on AVX-512 BF16, in C because Swift cannot spell bfloat16 vectors; called
         // only where `CPUFeatures` found the extension and `MatrixArithmetic` chose it.
         .target(name: "HandKernelsBF16"),
         // One picture at a time: hands, thumb class, smoothing. No decoder in sight.

@@ -111,7 +111,7 @@ final class Conv2DKernel: Kernel {
             a: scratch, aStride: weights.reduction, rows: range.count,
             firstPixel: y * outputShape.width + range.lowerBound, output: output)
         Gemm.run(operands, weights: weights, bias: biasStorage.pointer, epilogue: epilogue, width: vectorWidth,
-                     bfloat16: bfloat16)
+                 bfloat16: bfloat16)
     }
 
     /// im2col for output row `y`: per output pixel, the KH*KW*IC window values in filter order.
