@@ -77,7 +77,9 @@ let package = Package(
         ),
         .target(
             name: "HandEngine",
-            dependencies: ["CPUFeatures", "HandKernels512", "HandKernelsBF16", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CPUFeatures", "CropKernels", "HandKernels512", "HandKernelsBF16", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: engineFlags
         ),
         // Which vector instructions the CPU has, asked at run time.
@@ -88,6 +90,8 @@ let package = Package(
         // The GEMM's kernels on AVX-512 BF16, in C because Swift cannot spell bfloat16 vectors; called
         // only where `CPUFeatures` found the extension and `MatrixArithmetic` chose it.
         .target(name: "HandKernelsBF16"),
+        // The crop into a model's input, eight pixels at a time, in C because Swift cannot spell a gather.
+        .target(name: "CropKernels"),
         // One picture at a time: hands, thumb class, smoothing. No decoder in sight.
         .target(
             name: "ThumbRating",

@@ -85,6 +85,42 @@ import Testing
         }
     }
 
+    /// Inside the picture, pixels go eight at a time through a C kernel, the rest of a row one at a
+    /// time in Swift: both must give each sample exactly the blend `AffineCrop` documents, so a
+    /// frame's landmarks do not depend on where in a row a pixel fell.
+    @Test func theInteriorGivesTheDocumentedBlendToTheBit() {
+        let image = Self.picture(width: 97, height: 61)
+        // 21 columns: two groups of eight and a rest of five, rotated and scaled either way.
+        for (size, region) in [(21, RotatedRect(centerX: 48, centerY: 30, width: 40, height: 30, rotation: 0.37)),
+                               (21, RotatedRect(centerX: 50, centerY: 28, width: 15, height: 12, rotation: -2.1)),
+                               (16, RotatedRect(centerX: 47, centerY: 31, width: 44, height: 26, rotation: 3.0))] {
+            let got = warp(image, region, size, .replicate)
+            let cosine = cos(region.rotation), sine = sin(region.rotation)
+            let stepX = SIMD2<Float>(cosine, sine) * (region.width / Float(size))
+            let stepY = SIMD2<Float>(-sine, cosine) * (region.height / Float(size))
+            let origin = SIMD2<Float>(region.centerX, region.centerY) - stepX * Float(size) / 2 - stepY * Float(size) / 2
+            var differing = 0
+            for y in 0..<size {
+                let rowOrigin = origin + stepY * Float(y)
+                for x in 0..<size {
+                    let point = rowOrigin + stepX * Float(x)
+                    let floorX = point.x.rounded(.down), floorY = point.y.rounded(.down)
+                    let fx = point.x - floorX, fy = point.y - floorY
+                    for channel in 0..<3 {
+                        func texel(_ dx: Int, _ dy: Int) -> Float {
+                            Float(image.pixels[((Int(floorY) + dy) * image.width + Int(floorX) + dx) * 3 + channel])
+                        }
+                        let upper = texel(0, 0) + (texel(1, 0) - texel(0, 0)) * fx
+                        let lower = texel(0, 1) + (texel(1, 1) - texel(0, 1)) * fx
+                        let expected = (upper + (lower - upper) * fy) * (1 / 255)
+                        if got[(y * size + x) * 3 + channel].bitPattern != expected.bitPattern { differing += 1 }
+                    }
+                }
+            }
+            #expect(differing == 0, "region \(region): \(differing) of \(size * size * 3) values differ")
+        }
+    }
+
     /// The fast path stores four floats a pixel, the fourth over the next pixel's red: the last
     /// pixel of a row, and of the tensor, must not write past its three.
     @Test func aCropInsideThePictureWritesNothingPastItsPixels() {

@@ -1,3 +1,4 @@
+import CropKernels
 import Foundation
 
 /// What a warp reads outside the image: MediaPipe's palm input uses zeros (BORDER_ZERO), the
@@ -28,6 +29,8 @@ public enum AffineCrop {
             return warpAtBorder(image, origin: origin, stepX: stepX, stepY: stepY, into: output,
                                 width: outWidth, height: outHeight, border: border)
         }
+        // The C kernel's gathers take 32-bit offsets.
+        let gathers = image.pixels.count < Int(Int32.max) - 8
         image.pixels.withUnsafeBufferPointer { pixels in
             let rowBytes = imageWidth * 3
             for y in 0..<outHeight {
@@ -39,8 +42,10 @@ public enum AffineCrop {
                 for x in 0..<first {
                     sampleAtBorder(pixels, imageWidth, imageHeight, rowOrigin + stepX * Float(x), outRow + x * 3, border)
                 }
-                // Inside, all four neighbours exist: no bounds checks in the hot loop, and the
-                // three channels are blended together as one vector. Each texel is read as four
+                // Inside, all four neighbours exist: no bounds checks in the hot loop. Runs of eight
+                // pixels go to a C kernel that gathers their texels (`snaprate_crop_row_rgb8`, a third
+                // off the landmark crop); the rest blend the three channels together as one vector,
+                // with the same arithmetic, so every pixel gets the same bits either way. Each texel is read as four
                 // bytes (its R, G, B and the next byte, which is ignored); the span keeps one pixel
                 // clear of the last column so that fourth byte is always inside the image.
                 let base = UnsafeRawPointer(pixels.baseAddress!)
@@ -63,6 +68,12 @@ public enum AffineCrop {
                 // pixel's own store then replaces: one vector store instead of three scalar ones
                 // lets the whole blend stay in one register (with three, it was split lane by lane).
                 var x = first
+                if gathers {
+                    let count = (end - first) / 8 * 8
+                    snaprate_crop_row_rgb8(pixels.baseAddress!, rowBytes, rowOrigin.x, rowOrigin.y, stepX.x, stepX.y,
+                                           Int32(first), Int32(count), outRow + first * 3)
+                    x += count
+                }
                 while x + 1 < end {
                     UnsafeMutableRawPointer(outRow + x * 3).storeBytes(of: sample(x), as: SIMD4<Float>.self)
                     x += 1
