@@ -74,7 +74,7 @@ static inline __m512 finish(__m512 sum, const snaprate_bf16_epilogue *epilogue, 
 }
 
 BF16_TARGET __attribute__((always_inline))
-static inline void tile(const snaprate_bf16_operand *a, int valid_rows, const uint32_t *first, const uint32_t *second,
+static inline void tile(const uint32_t *a, int pairs, int valid_rows, const uint32_t *first, const uint32_t *second,
                         const float *bias, float *output, ptrdiff_t output_stride,
                         const snaprate_bf16_epilogue *epilogue, int half_second, const int pair) {
     __m512 low[ROWS], high[ROWS];
@@ -82,18 +82,14 @@ static inline void tile(const snaprate_bf16_operand *a, int valid_rows, const ui
     const __m512 high_bias = pair ? _mm512_loadu_ps(bias + 16) : _mm512_setzero_ps();
     _Pragma("clang loop unroll(full)")
     for (int r = 0; r < ROWS; r++) { low[r] = low_bias; high[r] = high_bias; }
-    for (int s = 0; s < a->segments; s++) {
-        const uint32_t *run = a->rows + s * a->segment_stride;
-        const uint32_t *w_first = first + s * a->run_pairs * 16, *w_second = pair ? second + s * a->run_pairs * 16 : NULL;
-        for (int k = 0; k < a->run_pairs; k++) {
-            const __m512bh w0 = (__m512bh)_mm512_load_si512(w_first + k * 16);
-            const __m512bh w1 = pair ? (__m512bh)_mm512_load_si512(w_second + k * 16) : w0;
-            _Pragma("clang loop unroll(full)")
-            for (int r = 0; r < ROWS; r++) {
-                const __m512bh x = (__m512bh)_mm512_set1_epi32((int)run[r * a->row_stride + k]);
-                low[r] = _mm512_dpbf16_ps(low[r], x, w0);
-                if (pair) high[r] = _mm512_dpbf16_ps(high[r], x, w1);
-            }
+    for (int k = 0; k < pairs; k++) {
+        const __m512bh w0 = (__m512bh)_mm512_load_si512(first + k * 16);
+        const __m512bh w1 = pair ? (__m512bh)_mm512_load_si512(second + k * 16) : w0;
+        _Pragma("clang loop unroll(full)")
+        for (int r = 0; r < ROWS; r++) {
+            const __m512bh x = (__m512bh)_mm512_set1_epi32((int)a[r * pairs + k]);
+            low[r] = _mm512_dpbf16_ps(low[r], x, w0);
+            if (pair) high[r] = _mm512_dpbf16_ps(high[r], x, w1);
         }
     }
     const __mmask16 all = 0xFFFF, second_lanes = half_second ? (__mmask16)0x00FF : all;
@@ -117,42 +113,23 @@ static inline void tile(const snaprate_bf16_operand *a, int valid_rows, const ui
 }
 
 BF16_TARGET
-void snaprate_bf16_gemm_operand_tiles(const snaprate_bf16_operand *a, int rows, const uint32_t *first,
-                                      const uint32_t *second, const float *bias, float *output, ptrdiff_t output_stride,
-                                      const snaprate_bf16_epilogue *epilogue, int half_second) {
-    // One call for all of a chunk's tiles: a layer with a short reduction has thousands of them,
-    // each only a hundred cycles of products.
-    snaprate_bf16_epilogue at_tile = *epilogue;
-    snaprate_bf16_operand operand = *a;
-    for (int first_row = 0; first_row < rows; first_row += ROWS) {
-        const int valid = rows - first_row < ROWS ? rows - first_row : ROWS;
-        float *target = output + first_row * output_stride;
-        if (second) {
-            tile(&operand, valid, first, second, bias, target, output_stride, &at_tile, half_second, 1);
-        } else {
-            tile(&operand, valid, first, NULL, bias, target, output_stride, &at_tile, 0, 0);
-        }
-        operand.rows += ROWS * operand.row_stride;
-        if (at_tile.residual) at_tile.residual += ROWS * at_tile.residual_stride;
-        if (at_tile.post_add) at_tile.post_add += ROWS * output_stride;
-    }
-}
-
-BF16_TARGET
 void snaprate_bf16_gemm_tiles(const uint32_t *a, int pairs, int rows, const uint32_t *first, const uint32_t *second,
                               const float *bias, float *output, ptrdiff_t output_stride,
                               const snaprate_bf16_epilogue *epilogue, int half_second) {
-    const snaprate_bf16_operand packed = { a, pairs, 1, 0, pairs };
-    snaprate_bf16_gemm_operand_tiles(&packed, rows, first, second, bias, output, output_stride, epilogue, half_second);
-}
-
-BF16_TARGET
-void snaprate_bf16_round(const float *source, int count, uint16_t *target) {
-    for (int i = 0; i < count; i += 16) {
-        const int left = count - i;
-        const __mmask16 mask = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1);
-        const __m256bh rounded = _mm512_cvtneps_pbh(_mm512_maskz_loadu_ps(mask, source + i));
-        _mm256_mask_storeu_epi16(target + i, mask, (__m256i)rounded);
+    // One call for all of a chunk's tiles: a layer with a short reduction has thousands of them,
+    // each only a hundred cycles of products.
+    snaprate_bf16_epilogue at_tile = *epilogue;
+    for (int first_row = 0; first_row < rows; first_row += ROWS) {
+        const int valid = rows - first_row < ROWS ? rows - first_row : ROWS;
+        const uint32_t *operand = a + (ptrdiff_t)first_row * pairs;
+        float *target = output + first_row * output_stride;
+        if (second) {
+            tile(operand, pairs, valid, first, second, bias, target, output_stride, &at_tile, half_second, 1);
+        } else {
+            tile(operand, pairs, valid, first, NULL, bias, target, output_stride, &at_tile, 0, 0);
+        }
+        if (at_tile.residual) at_tile.residual += ROWS * at_tile.residual_stride;
+        if (at_tile.post_add) at_tile.post_add += ROWS * output_stride;
     }
 }
 
@@ -191,8 +168,4 @@ void snaprate_bf16_pack_rows(const float *a, ptrdiff_t a_stride, int rows, int s
 void snaprate_bf16_gemm_tiles(const uint32_t *a, int pairs, int rows, const uint32_t *first, const uint32_t *second,
                               const float *bias, float *output, ptrdiff_t output_stride,
                               const snaprate_bf16_epilogue *epilogue, int half_second) { __builtin_trap(); }
-void snaprate_bf16_gemm_operand_tiles(const snaprate_bf16_operand *a, int rows, const uint32_t *first,
-                                      const uint32_t *second, const float *bias, float *output, ptrdiff_t output_stride,
-                                      const snaprate_bf16_epilogue *epilogue, int half_second) { __builtin_trap(); }
-void snaprate_bf16_round(const float *source, int count, uint16_t *target) { __builtin_trap(); }
 #endif

@@ -19,8 +19,6 @@ final class Conv2DKernel: Kernel {
     private let vectorWidth: VectorWidth
     /// Where the GEMM packs its operand for the AVX-512 BF16 tiles; nil runs it in float32.
     private let bfloat16: BFloat16Tiles?
-    /// Set for a first layer on the picture that runs in bfloat16 from a bordered copy.
-    private let picture: BFloat16Picture?
 
     /// `filter` is tflite's [OC][KH][KW][IC] layout; `bias` has OC entries.
     convenience init(
@@ -50,9 +48,6 @@ final class Conv2DKernel: Kernel {
         bfloat16 = width == .avx512 && weights.pairs != nil && weights.outputChannels >= PackedWeights.block
             && filterWidth * inputShape.channels >= BFloat16Tiles.shortestRun
             ? BFloat16Tiles(reduction: weights.reduction) : nil
-        picture = filterWidth * inputShape.channels < BFloat16Tiles.shortestRun
-            ? BFloat16Picture(inputShape: inputShape, outputShape: outputShape, rows: rows, columns: columns,
-                              weights: weights, width: width) : nil
         self.input = input
         self.output = output
         self.inputShape = inputShape
@@ -77,9 +72,6 @@ final class Conv2DKernel: Kernel {
     }
 
     func run() {
-        if let picture {
-            return picture.run(input: input, bias: biasStorage.pointer, epilogue: epilogue, output: output)
-        }
         guard let scratch else {
             let operands = GemmOperands(
                 a: input, aStride: inputShape.channels, rows: outputShape.pixels, firstPixel: 0, output: output)

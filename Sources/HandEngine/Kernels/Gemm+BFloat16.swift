@@ -7,10 +7,9 @@ import HandKernelsBF16
 /// scratch: a kernel runs on one thread at a time.
 final class BFloat16Tiles {
     static let rows = Int(SNAPRATE_BF16_TILE_ROWS)
-    /// The shortest run of a convolution's reduction (one filter row: KW x IC) worth packing, one
+    /// The shortest run of a convolution's reduction (one filter row: KW x IC) worth rounding, one
     /// vector: 3x3 and 5x5 filters on a picture's 3 channels cost more to round and pack, nine or
-    /// fifteen values at a time, than their short reductions save. They read their windows from a
-    /// bordered bfloat16 copy of the picture instead (`BFloat16Picture`), or stay in float32.
+    /// fifteen values at a time, than their short reductions save, and stay in float32.
     static let shortestRun = 16
     private let storage: AlignedBuffer
     let pairs: Int

@@ -38,26 +38,6 @@ void snaprate_bf16_gemm_tiles(const uint32_t *tile, int pairs, int rows, const u
                               const uint32_t *second, const float *bias, float *output, ptrdiff_t output_stride,
                               const snaprate_bf16_epilogue *epilogue, int half_second);
 
-/// Rows of A as bfloat16 pairs read in place, without packing: row r's reduction is `segments`
-/// runs of `run_pairs` dwords, `segment_stride` dwords apart, from `rows + r * row_stride`. A
-/// convolution on a bfloat16 copy of its input reads its windows so, one run per filter row.
-typedef struct snaprate_bf16_operand {
-    const uint32_t *rows;
-    ptrdiff_t row_stride;
-    int segments;
-    ptrdiff_t segment_stride;
-    int run_pairs;
-} snaprate_bf16_operand;
-
-/// `snaprate_bf16_gemm_tiles` on rows read as `a` says; the weights' pairs follow its runs
-/// (`segments * run_pairs` of them). Rows past `rows` in a last tile are read, and must be there.
-void snaprate_bf16_gemm_operand_tiles(const snaprate_bf16_operand *a, int rows, const uint32_t *first,
-                                      const uint32_t *second, const float *bias, float *output, ptrdiff_t output_stride,
-                                      const snaprate_bf16_epilogue *epilogue, int half_second);
-
-/// `count` floats rounded to bfloat16 as the packing rounds them, stored at `target`.
-void snaprate_bf16_round(const float *source, int count, uint16_t *target);
-
 /// One row of A (packed as a tile's row: `pairs` dwords) times `blocks` whole blocks of weights,
 /// `block_stride` dwords apart, plus `bias`: `blocks * 16` float sums at `output`, no epilogue.
 /// For the last few rows of a chunk, where a tile would compute twelve.
