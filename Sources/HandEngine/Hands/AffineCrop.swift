@@ -45,9 +45,9 @@ public enum AffineCrop {
                 // Inside, all four neighbours exist: no bounds checks in the hot loop. Runs of eight
                 // pixels go to a C kernel that gathers their texels (`snaprate_crop_row_rgb8`, a third
                 // off the landmark crop); the rest blend the three channels together as one vector,
-                // with the same arithmetic, so every pixel gets the same bits either way. Each texel is read as four
-                // bytes (its R, G, B and the next byte, which is ignored); the span keeps one pixel
-                // clear of the last column so that fourth byte is always inside the image.
+                // with the same arithmetic, so every pixel gets the same bits either way. Each texel
+                // is read as four bytes (its R, G, B and the next byte, which is ignored); the span
+                // keeps one pixel clear of the last column so that fourth byte is always inside.
                 let base = UnsafeRawPointer(pixels.baseAddress!)
                 @inline(__always) func texel(_ offset: Int) -> SIMD4<Float> {
                     SIMD4<Float>(base.loadUnaligned(fromByteOffset: offset, as: SIMD4<UInt8>.self))

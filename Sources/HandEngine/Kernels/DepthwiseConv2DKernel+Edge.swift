@@ -16,7 +16,7 @@ extension DepthwiseConv2DKernel {
         let (kx0, kx1, originX) = columns.validTaps(at: x)
         let pixel = y * outputShape.width + x
         var channel = group.lowerBound
-        if wideOctets, rows.dilation == 1, columns.dilation == 1, ky1 > ky0, kx1 > kx0 {
+        if wideOctets, ky1 > ky0, kx1 > kx0 {
             WideDepthwise.clippedPixel(
                 channels: group.count, source: input + ((originY + ky0) * width + originX + kx0) * channels + channel,
                 rowStride: width * channels, pixelStride: channels, rows: ky1 - ky0, columns: kx1 - kx0,
